@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 IDENTIFIER_TYPES = [
@@ -33,7 +33,7 @@ class ProductTemplate(models.Model):
                 continue
             if template.tracking != "serial":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Product %(product)s: a serial format (%(format)s) only makes "
                         "sense for products tracked by unique serial number.",
                         product=template.display_name,

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class StockMove(models.Model):
@@ -37,7 +37,7 @@ class StockMove(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Capture Serials: %(product)s", product=self.product_id.display_name),
+            "name": self.env._("Capture Serials: %(product)s", product=self.product_id.display_name),
             "res_model": "serial.capture.wizard",
             "view_mode": "form",
             "target": "new",
