@@ -50,14 +50,18 @@ def prepare(env, n, with_addon):
             "location_id": supplier.id,
             "location_dest_id": warehouse.lot_stock_id.id,
             "move_ids": [
-                (0, 0, {
-                    "name": product.name,
-                    "product_id": product.id,
-                    "product_uom_qty": n,
-                    "product_uom": product.uom_id.id,
-                    "location_id": supplier.id,
-                    "location_dest_id": warehouse.lot_stock_id.id,
-                })
+                (
+                    0,
+                    0,
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": n,
+                        "product_uom": product.uom_id.id,
+                        "location_id": supplier.id,
+                        "location_dest_id": warehouse.lot_stock_id.id,
+                    },
+                )
             ],
         }
     )
@@ -113,8 +117,11 @@ def main():
     odoo = benchlib.import_odoo()
     benchlib.setup_odoo(odoo, args)
     bare_db, addon_db = f"{args.db_prefix}_bare", f"{args.db_prefix}_addon"
-    print(f"Creating databases {bare_db} ({', '.join(BARE_MODULES)}) and {addon_db} "
-          f"({', '.join(ADDON_MODULES)}) ...", flush=True)
+    print(
+        f"Creating databases {bare_db} ({', '.join(BARE_MODULES)}) and {addon_db} "
+        f"({', '.join(ADDON_MODULES)}) ...",
+        flush=True,
+    )
     bare = benchlib.fresh_db(odoo, bare_db, BARE_MODULES)
     addon = benchlib.fresh_db(odoo, addon_db, ADDON_MODULES)
     try:

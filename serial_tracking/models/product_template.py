@@ -38,9 +38,7 @@ class ProductTemplate(models.Model):
                         "sense for products tracked by unique serial number.",
                         product=template.display_name,
                         format=dict(
-                            self._fields["serial_identifier_type"]._description_selection(
-                                self.env
-                            )
+                            self._fields["serial_identifier_type"]._description_selection(self.env)
                         )[template.serial_identifier_type],
                     )
                 )

@@ -97,9 +97,7 @@ class StockLot(models.Model):
         tracking=True,
         help="Hold the unit: it cannot be reserved, sold or delivered until released.",
     )
-    serial_quarantine_reason = fields.Char(
-        string="Quarantine Reason", copy=False, tracking=True
-    )
+    serial_quarantine_reason = fields.Char(string="Quarantine Reason", copy=False, tracking=True)
     serial_blocked = fields.Boolean(
         string="Blocked",
         compute="_compute_serial_blocked",
@@ -127,9 +125,7 @@ class StockLot(models.Model):
     )
     def _compute_serial_unique_key(self):
         for lot in self:
-            lot.serial_unique_key = lot._serial_key(
-                lot.product_id, lot.company_id.id, lot.name
-            )
+            lot.serial_unique_key = lot._serial_key(lot.product_id, lot.company_id.id, lot.name)
 
     @api.model
     def _serial_key(self, product, company_id, name):
@@ -159,7 +155,9 @@ class StockLot(models.Model):
         for lot in self:
             if lot.serial_loss_state != "none":
                 reasons[lot.id].append(
-                    self.env._("reported %(state)s", state=loss_labels[lot.serial_loss_state].lower())
+                    self.env._(
+                        "reported %(state)s", state=loss_labels[lot.serial_loss_state].lower()
+                    )
                 )
             if lot.serial_quarantine:
                 reasons[lot.id].append(
@@ -234,8 +232,7 @@ class StockLot(models.Model):
                     not lot.company_id or not company or lot.company_id == company
                 )
                 if same_product or (
-                    is_global
-                    and lot.product_id.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
+                    is_global and lot.product_id.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
                 ):
                     problems.append((name, self._serial_existing_reason(lot)))
                     break
@@ -263,7 +260,9 @@ class StockLot(models.Model):
         if not problems:
             return
         lines = "\n".join(
-            self.env._(" - %(serial)s: %(reason)s", serial=name or self.env._("(empty)"), reason=reason)
+            self.env._(
+                " - %(serial)s: %(reason)s", serial=name or self.env._("(empty)"), reason=reason
+            )
             for name, reason in problems
         )
         raise ValidationError(
@@ -300,7 +299,8 @@ class StockLot(models.Model):
             product = by_id.get(vals.get("product_id")) or default_product
             if product and product.tracking == "serial" and vals.get("name"):
                 company = (
-                    Company.browse(vals["company_id"]) if vals.get("company_id")
+                    Company.browse(vals["company_id"])
+                    if vals.get("company_id")
                     else default_company or product.company_id
                 )
                 entries.append((product, vals["name"], company))
@@ -424,10 +424,12 @@ class StockLot(models.Model):
                     "These units are blocked and cannot be %(action)s:\n%(lines)s",
                     action=action,
                     lines="\n".join(
-                        self.env._(" - %(serial)s (%(product)s): %(reason)s",
-                          serial=lot.name,
-                          product=lot.product_id.display_name,
-                          reason=lot.serial_block_reason)
+                        self.env._(
+                            " - %(serial)s (%(product)s): %(reason)s",
+                            serial=lot.name,
+                            product=lot.product_id.display_name,
+                            reason=lot.serial_block_reason,
+                        )
                         for lot in blocked
                     ),
                 )
@@ -444,11 +446,13 @@ class StockLot(models.Model):
                     "back into stock. Contact a Serial Tracking manager, who can clear "
                     "the flag with a reason:\n%(lines)s",
                     lines="\n".join(
-                        self.env._(" - %(serial)s (%(product)s): %(state)s, report %(ref)s",
-                          serial=lot.name,
-                          product=lot.product_id.display_name,
-                          state=labels[lot.serial_loss_state].lower(),
-                          ref=lot.serial_loss_reference or "-")
+                        self.env._(
+                            " - %(serial)s (%(product)s): %(state)s, report %(ref)s",
+                            serial=lot.name,
+                            product=lot.product_id.display_name,
+                            state=labels[lot.serial_loss_state].lower(),
+                            ref=lot.serial_loss_reference or "-",
+                        )
                         for lot in flagged
                     ),
                 )
@@ -501,8 +505,9 @@ class StockLot(models.Model):
         """Hook: let other features override the state derived from moves."""
         return by_state
 
-    def _serial_transfer_ownership(self, partner_by_lot, origin, pickings_by_lot=None,
-                                   date=None, note=False):
+    def _serial_transfer_ownership(
+        self, partner_by_lot, origin, pickings_by_lot=None, date=None, note=False
+    ):
         """Close the current ownership of each lot and open a new one.
 
         ``partner_by_lot`` maps lot ids to the new owner (``res.partner`` record); the
@@ -526,19 +531,22 @@ class StockLot(models.Model):
         for lot in self:
             partner = partner_by_lot[lot.id].commercial_partner_id
             picking = pickings_by_lot.get(lot.id)
-            vals_list.append({
-                "lot_id": lot.id,
-                "partner_id": partner.id,
-                "date_start": date,
-                "origin": origin,
-                "picking_id": picking.id if picking else False,
-                "note": note,
-            })
+            vals_list.append(
+                {
+                    "lot_id": lot.id,
+                    "partner_id": partner.id,
+                    "date_start": date,
+                    "origin": origin,
+                    "picking_id": picking.id if picking else False,
+                    "note": note,
+                }
+            )
             new_owner = partner if partner not in company_partners else self.env["res.partner"]
             owner_groups[new_owner.id].append(lot.id)
             bodies[lot.id] = self.env._(
                 "Ownership: %(old)s → %(new)s (%(origin)s%(doc)s).",
-                old=previous.get(lot.id, self.env["res.partner"]).display_name or self.env._("none"),
+                old=previous.get(lot.id, self.env["res.partner"]).display_name
+                or self.env._("none"),
                 new=partner.display_name,
                 origin=origin_label,
                 doc=f", {picking.name}" if picking else "",

@@ -20,7 +20,9 @@ class StockMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        lines._serial_lines_leaving().lot_id._serial_check_not_blocked(self.env._("reserved or delivered"))
+        lines._serial_lines_leaving().lot_id._serial_check_not_blocked(
+            self.env._("reserved or delivered")
+        )
         return lines
 
     def write(self, vals):
@@ -41,8 +43,10 @@ class StockMoveLine(models.Model):
     def _serial_check_done_lines(self):
         self._serial_lines_leaving().lot_id._serial_check_not_blocked(self.env._("delivered"))
         incoming = self.filtered(
-            lambda ml: ml.location_id.usage not in ("internal", "transit")
-            and ml.location_dest_id.usage in ("internal", "transit")
+            lambda ml: (
+                ml.location_id.usage not in ("internal", "transit")
+                and ml.location_dest_id.usage in ("internal", "transit")
+            )
         )
         incoming.lot_id._serial_check_not_lost()
 

@@ -54,8 +54,7 @@ class SerialTrackingCommon(TransactionCase):
             {
                 "picking_type_id": picking_type.id,
                 "partner_id": partner.id if partner else False,
-                "location_id": picking_type.default_location_src_id.id
-                or cls.supplier_location.id,
+                "location_id": picking_type.default_location_src_id.id or cls.supplier_location.id,
                 "location_dest_id": picking_type.default_location_dest_id.id
                 or cls.customer_location.id,
                 "move_ids": [

@@ -17,8 +17,10 @@ class TestLifecycle(SerialTrackingCommon):
         move = picking.move_ids
         move.move_line_ids.unlink()
         cls.env["stock.move.line"].create(
-            [dict(move._prepare_move_line_vals(quantity=1), lot_name=s, picked=True)
-             for s in serials]
+            [
+                dict(move._prepare_move_line_vals(quantity=1), lot_name=s, picked=True)
+                for s in serials
+            ]
         )
         picking.button_validate()
         return picking.move_line_ids.lot_id.sorted("name")
@@ -58,7 +60,9 @@ class TestLifecycle(SerialTrackingCommon):
 
         self._deliver(lot, self.customer_2)
         self.assertEqual(lot.serial_owner_id, self.customer_2)
-        self.assertEqual(lot.serial_ownership_ids.filtered("is_current").partner_id, self.customer_2)
+        self.assertEqual(
+            lot.serial_ownership_ids.filtered("is_current").partner_id, self.customer_2
+        )
         self.assertEqual(len(lot.serial_ownership_ids), 3)
         self.assertEqual(
             self.env["serial.ownership"].search_count(
@@ -70,8 +74,12 @@ class TestLifecycle(SerialTrackingCommon):
     def test_scrap(self):
         lot = self.lots[2]
         scrap = self.env["stock.scrap"].create(
-            {"product_id": self.product_free.id, "lot_id": lot.id, "scrap_qty": 1,
-             "location_id": self.stock_location.id}
+            {
+                "product_id": self.product_free.id,
+                "lot_id": lot.id,
+                "scrap_qty": 1,
+                "location_id": self.stock_location.id,
+            }
         )
         scrap.action_validate()
         self.assertEqual(lot.serial_state, "scrapped")

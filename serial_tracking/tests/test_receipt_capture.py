@@ -12,9 +12,7 @@ class TestReceiptCapture(SerialTrackingCommon):
         picking = self._create_picking(self.picking_type_in, self.product_imei, 3, self.vendor)
         # Spaces and commas separate serials as well as new lines.
         self._capture(picking.move_ids, f" {IMEIS[0]}, {IMEIS[1]}\n\n{IMEIS[2]} ")
-        self.assertEqual(
-            sorted(picking.move_line_ids.mapped("lot_name")), sorted(IMEIS)
-        )
+        self.assertEqual(sorted(picking.move_line_ids.mapped("lot_name")), sorted(IMEIS))
         self.assertTrue(all(picking.move_line_ids.mapped("picked")))
         picking.button_validate()
         lots = picking.move_line_ids.lot_id
@@ -55,9 +53,7 @@ class TestReceiptCapture(SerialTrackingCommon):
         self.assertIn("line 4: 490154203237518: duplicate of line 1", message)
         self.assertIn("line 5: 860123456789030: already exists", message)
         self.assertEqual(picking.move_line_ids, lines_before)
-        self.assertFalse(
-            self.env["stock.lot"].search([("name", "=", "490154203237518")])
-        )
+        self.assertFalse(self.env["stock.lot"].search([("name", "=", "490154203237518")]))
 
     def test_count_must_match_quantity(self):
         picking = self._create_picking(self.picking_type_in, self.product_imei, 3, self.vendor)
@@ -125,3 +121,24 @@ class TestReceiptCapture(SerialTrackingCommon):
         with self.assertRaisesRegex(UserError, "registered as stolen or lost"):
             picking.button_validate()
         self.assertEqual(lots.serial_state, "delivered")
+
+    def test_capture_units_on_a_delivery(self):
+        lots = self._receive(self.product_free, ["R-A", "R-B", "R-C", "R-D"])
+        lot_a, lot_b, lot_c, lot_d = lots.sorted("name")
+        self._deliver(lot_d, self.customer_2)
+        lot_c._serial_report_loss("lost", "2026-03-01")
+        picking = self._create_picking(self.picking_type_out, self.product_free, 2, self.customer)
+        picking.action_assign()
+        with self.assertRaises(ValidationError) as catcher:
+            self._capture(picking.move_ids, "R-B\nR-C\nR-D\nR-Z")
+        message = str(catcher.exception)
+        self.assertIn("line 2: R-C: blocked: reported lost", message)
+        self.assertIn("line 3: R-D: not available in WH/Stock", message)
+        self.assertIn("line 4: R-Z: no such serial for Jewellery Ring", message)
+        self.assertIn("4 serials entered for 2 units", message)
+        # The customer picks two units: the reservation follows the scan.
+        self._capture(picking.move_ids, "R-B R-A")
+        self.assertEqual(picking.move_line_ids.lot_id, lot_a | lot_b)
+        picking.button_validate()
+        self.assertEqual((lot_a | lot_b).mapped("serial_owner_id"), self.customer)
+        self.assertEqual(lot_c.serial_state, "in_stock")

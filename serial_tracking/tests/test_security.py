@@ -80,10 +80,18 @@ class TestSecurity(SerialTrackingCommon):
         self.assertEqual(self.lot_a.serial_loss_state, "none")
 
     def test_every_model_has_access_rules_for_the_addon_groups(self):
-        models = self.env["ir.model"].search([]).filtered(
-            lambda m: "serial_tracking" in m.modules.split(", ")
-            and m.model not in ("res.company", "res.config.settings")
-            and not m.model.startswith(("stock.", "product.", "sale.", "repair.", "account."))
+        models = (
+            self.env["ir.model"]
+            .search([])
+            .filtered(
+                lambda m: (
+                    "serial_tracking" in m.modules.split(", ")
+                    and m.model not in ("res.company", "res.config.settings")
+                    and not m.model.startswith(
+                        ("stock.", "product.", "sale.", "repair.", "account.")
+                    )
+                )
+            )
         )
         self.assertTrue(models)
         groups = self.env.ref("serial_tracking.group_serial_tracking_user") | self.env.ref(

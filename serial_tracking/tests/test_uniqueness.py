@@ -62,8 +62,12 @@ class TestUniqueness(SerialTrackingCommon):
         with self.registry.cursor() as cr0:
             env0 = api.Environment(cr0, api.SUPERUSER_ID, {})
             product = env0["product.product"].create(
-                {"name": "Race Phone", "is_storable": True, "tracking": "serial",
-                 "serial_identifier_type": "imei"}
+                {
+                    "name": "Race Phone",
+                    "is_storable": True,
+                    "tracking": "serial",
+                    "serial_identifier_type": "imei",
+                }
             )
             product_id, template_id = product.id, product.product_tmpl_id.id
             cr0.commit()

@@ -50,7 +50,7 @@ class SerialCaptureWizard(models.TransientModel):
             demand = move.product_uom._compute_quantity(
                 move.product_uom_qty, move.product_id.uom_id
             )
-            captured = len(wizard._captured_lines())
+            captured = len(wizard._captured_lines()) if wizard._creates_serials() else 0
             wizard.expected_count = max(int(float_round(demand, 0)) - captured, 0)
 
     @api.depends("serials_text", "mode", "generate_count")
@@ -70,6 +70,15 @@ class SerialCaptureWizard(models.TransientModel):
                 move.move_line_ids.filtered(lambda ml: ml.lot_id or ml.lot_name)
             )
         return res
+
+    def _creates_serials(self):
+        """Receipts create new serials; other moves pick existing units (replacing the
+        current reservation)."""
+        move = self.move_id
+        return bool(move.picking_type_id.use_create_lots) and move.location_id.usage not in (
+            "internal",
+            "transit",
+        )
 
     def _captured_lines(self):
         return self.move_id.move_line_ids.filtered(lambda ml: ml.lot_id or ml.lot_name)
@@ -116,7 +125,9 @@ class SerialCaptureWizard(models.TransientModel):
         self.ensure_one()
         if self.mode == "generate":
             if not self.first_serial or self.generate_count <= 0:
-                raise UserError(self.env._("Give the first serial and a number of serials above zero."))
+                raise UserError(
+                    self.env._("Give the first serial and a number of serials above zero.")
+                )
             names = [
                 vals["lot_name"]
                 for vals in self.env["stock.lot"].generate_lot_names(
@@ -137,16 +148,19 @@ class SerialCaptureWizard(models.TransientModel):
             if error:
                 problems.append((line_no, raw, error))
             elif serial in origin:
-                problems.append((line_no, raw, self.env._(
-                    "duplicate of line %(line)s", line=origin[serial][0]
-                )))
+                problems.append(
+                    (line_no, raw, self.env._("duplicate of line %(line)s", line=origin[serial][0]))
+                )
             else:
                 serials.append(serial)
                 origin[serial] = (line_no, raw)
-        Lot = self.env["stock.lot"]
-        for serial, reason in Lot._serial_check_names(
-            self.product_id, serials, self._lot_company()
-        ):
+        if self._creates_serials():
+            found = self.env["stock.lot"]._serial_check_names(
+                self.product_id, serials, self._lot_company()
+            )
+        else:
+            found = self._check_existing_units(serials)
+        for serial, reason in found:
             line_no, raw = origin[serial]
             problems.append((line_no, raw, reason))
         self._check_count(len(entries), problems)
@@ -156,13 +170,61 @@ class SerialCaptureWizard(models.TransientModel):
                 self.env._(
                     "Nothing was recorded. Fix these entries and try again:\n%(lines)s",
                     lines="\n".join(
-                        self.env._(" - line %(line)s: %(entry)s: %(reason)s",
-                          line=line_no, entry=raw, reason=reason)
+                        self.env._(
+                            " - line %(line)s: %(entry)s: %(reason)s",
+                            line=line_no,
+                            entry=raw,
+                            reason=reason,
+                        )
                         for line_no, raw, reason in problems
                     ),
                 )
             )
         return serials
+
+    def _existing_units(self, serials):
+        product = self.product_id
+        return self.env["stock.lot"].search_fetch(
+            [
+                ("product_id", "=", product.id),
+                ("name", "in", serials),
+                ("company_id", "in", [False, self.move_id.company_id.id]),
+            ],
+            ["name", "serial_blocked", "serial_block_reason"],
+        )
+
+    def _check_existing_units(self, serials):
+        """Problems of the units picked for a delivery/transfer, in two queries."""
+        move = self.move_id
+        lots = self._existing_units(serials)
+        by_name = {lot.name: lot for lot in lots}
+        groups = self.env["stock.quant"]._read_group(
+            [
+                ("lot_id", "in", lots.ids),
+                ("location_id", "child_of", move.location_id.id),
+            ],
+            ["lot_id"],
+            ["quantity:sum", "reserved_quantity:sum"],
+        )
+        own = {ml.lot_id.id: ml.quantity_product_uom for ml in move.move_line_ids if ml.lot_id}
+        free = {lot.id: qty - reserved + own.get(lot.id, 0.0) for lot, qty, reserved in groups}
+        problems = []
+        for serial in serials:
+            lot = by_name.get(serial)
+            if not lot:
+                reason = self.env._(
+                    "no such serial for %(product)s", product=self.product_id.display_name
+                )
+            elif lot.serial_blocked:
+                reason = self.env._("blocked: %(reason)s", reason=lot.serial_block_reason)
+            elif free.get(lot.id, 0.0) < 1:
+                reason = self.env._(
+                    "not available in %(location)s", location=move.location_id.display_name
+                )
+            else:
+                continue
+            problems.append((serial, reason))
+        return problems
 
     def _lot_company(self):
         """Company the new lots will get (same rule as the move line's lot values)."""
@@ -177,10 +239,17 @@ class SerialCaptureWizard(models.TransientModel):
     def _check_count(self, count, problems):
         expected = self.expected_count
         if count > expected or (count < expected and not self.allow_partial):
-            problems.append((0, self.env._("count"), self.env._(
-                "%(count)s serials entered for %(expected)s units to capture",
-                count=count, expected=expected,
-            )))
+            problems.append(
+                (
+                    0,
+                    self.env._("count"),
+                    self.env._(
+                        "%(count)s serials entered for %(expected)s units to capture",
+                        count=count,
+                        expected=expected,
+                    ),
+                )
+            )
 
     def action_confirm(self):
         self.ensure_one()
@@ -188,13 +257,30 @@ class SerialCaptureWizard(models.TransientModel):
         if move.state in ("done", "cancel"):
             raise UserError(self.env._("This move is already done or cancelled."))
         if move.product_id.tracking != "serial":
-            raise UserError(self.env._("%(product)s is not tracked by serial number.",
-                              product=move.product_id.display_name))
-        if not move.picking_type_id.use_create_lots:
-            raise UserError(self.env._("This operation type does not create new serial numbers."))
+            raise UserError(
+                self.env._(
+                    "%(product)s is not tracked by serial number.",
+                    product=move.product_id.display_name,
+                )
+            )
         serials = self._collect_serials()
-        self._apply_serials(serials)
+        if self._creates_serials():
+            self._apply_serials(serials)
+        else:
+            self._apply_units(serials)
         return {"type": "ir.actions.act_window_close"}
+
+    def _apply_units(self, serials):
+        """Replace the move's lines (and reservation) with the chosen existing units."""
+        move = self.move_id
+        lots = {lot.name: lot for lot in self._existing_units(serials)}
+        move.move_line_ids.unlink()
+        vals_list = []
+        for serial in serials:
+            vals = move._prepare_move_line_vals(quantity=1)
+            vals.update(lot_id=lots[serial].id, picked=True)
+            vals_list.append(vals)
+        self.env["stock.move.line"].create(vals_list)
 
     def _apply_serials(self, serials):
         """Replace the move's empty lines with one picked line per serial."""
@@ -208,5 +294,10 @@ class SerialCaptureWizard(models.TransientModel):
             vals_list.append(vals)
         self.env["stock.move.line"].create(vals_list)
         move.picked = True
-        if float_compare(move.quantity, move.product_uom_qty, precision_rounding=move.product_uom.rounding) > 0:
+        if (
+            float_compare(
+                move.quantity, move.product_uom_qty, precision_rounding=move.product_uom.rounding
+            )
+            > 0
+        ):
             raise ValidationError(self.env._("More serials than units on the move."))
