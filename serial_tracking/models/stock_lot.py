@@ -3,7 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import identifiers
 
@@ -19,6 +19,14 @@ SERIAL_STATES = [
     ("consumed", "Consumed"),
     ("vendor", "Returned to Vendor"),
 ]
+
+LOSS_FIELDS = {
+    "serial_loss_state",
+    "serial_loss_date",
+    "serial_loss_reference",
+    "serial_loss_note",
+}
+QUARANTINE_FIELDS = {"serial_quarantine", "serial_quarantine_reason"}
 
 LOSS_STATES = [
     ("none", "None"),
@@ -309,6 +317,7 @@ class StockLot(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._serial_check_protected_write(vals)
         if "name" in vals and not self.env.context.get("serial_skip_validation"):
             for lot in self:
                 if lot.product_id.tracking != "serial" or vals["name"] == lot.name:
@@ -319,6 +328,28 @@ class StockLot(models.Model):
                 problems = self._serial_check_entries([(lot.product_id, name, lot.company_id)])
                 self._serial_raise_problems(problems)
         return super().write(vals)
+
+    def _serial_check_protected_write(self, vals):
+        """The theft registry and quarantine are not plain fields to edit.
+
+        Theft/loss changes go through the report/clear flows (which log them and check
+        who clears a flag); quarantine is a manager decision.
+        """
+        if self.env.su:
+            return
+        if LOSS_FIELDS & set(vals) and not self.env.context.get("serial_loss_registry"):
+            raise AccessError(
+                self.env._(
+                    "Use 'Report Stolen/Lost' or 'Clear Theft/Loss Flag' to change the "
+                    "theft and loss registry."
+                )
+            )
+        if QUARANTINE_FIELDS & set(vals) and not self.env.user.has_group(
+            "serial_tracking.group_serial_tracking_manager"
+        ):
+            raise AccessError(
+                self.env._("Only Serial Tracking managers can put units in quarantine.")
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -369,7 +400,7 @@ class StockLot(models.Model):
                     serials=", ".join(already.mapped("name")),
                 )
             )
-        self.write(
+        self.with_context(serial_loss_registry=True).write(
             {
                 "serial_loss_state": loss_state,
                 "serial_loss_date": date,
@@ -405,7 +436,7 @@ class StockLot(models.Model):
             )
             for lot in flagged
         }
-        flagged.write(
+        flagged.with_context(serial_loss_registry=True).write(
             {
                 "serial_loss_state": "none",
                 "serial_loss_date": False,

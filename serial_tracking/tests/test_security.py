@@ -102,3 +102,17 @@ class TestSecurity(SerialTrackingCommon):
             self.assertTrue(
                 rows.group_id & groups, f"{model.model} has no access row for the addon groups"
             )
+
+    def test_registry_and_quarantine_cannot_be_edited_directly(self):
+        self.lot_a._serial_report_loss("stolen", "2026-01-01", "POL-3")
+        with self.assertRaises(AccessError):
+            self.lot_a.with_user(self.user_a).write({"serial_loss_state": "none"})
+        with self.assertRaises(AccessError):
+            self.lot_a.with_user(self.manager_a).write({"serial_loss_state": "none"})
+        self.assertEqual(self.lot_a.serial_loss_state, "stolen")
+        with self.assertRaises(AccessError):
+            self.lot_a.with_user(self.user_a).write({"serial_quarantine": True})
+        self.lot_a.with_user(self.manager_a).write(
+            {"serial_quarantine": True, "serial_quarantine_reason": "inspection"}
+        )
+        self.assertTrue(self.lot_a.serial_quarantine)
