@@ -53,6 +53,11 @@ def parser(description, default_n):
     p.add_argument("--repeat", type=int, default=1, help="measured runs per side")
     p.add_argument("--db-prefix", default="st_bench", help="prefix of the databases")
     p.add_argument("--keep-db", action="store_true", help="keep the databases")
+    p.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="reuse the databases when they already have the modules (implies --keep-db)",
+    )
     return p
 
 
@@ -64,12 +69,17 @@ def setup_odoo(odoo, args):
     return config
 
 
-def fresh_db(odoo, name, modules):
-    """Drop ``name`` if present and create it with ``modules`` installed (no demo)."""
+def fresh_db(odoo, name, modules, reuse=False):
+    """Drop ``name`` if present and create it with ``modules`` installed (no demo).
+
+    With ``reuse``, an existing database that already has the modules is kept.
+    """
     from odoo.modules.registry import Registry  # noqa: PLC0415
     from odoo.service import db  # noqa: PLC0415
 
     if db.exp_db_exist(name):
+        if reuse and _has_modules(odoo, name, modules):
+            return Registry(name)
         db.exp_drop(name)
     db._create_empty_database(name)
     config = odoo.tools.config
@@ -80,6 +90,35 @@ def fresh_db(odoo, name, modules):
     finally:
         config["init"] = {}
     return registry
+
+
+def _has_modules(odoo, name, modules):
+    with odoo.sql_db.db_connect(name).cursor() as cr:
+        cr.execute(
+            "SELECT count(*) FROM ir_module_module WHERE state = 'installed' AND name IN %s",
+            [tuple(modules)],
+        )
+        return cr.fetchone()[0] == len(modules)
+
+
+def open_dbs(odoo, args, bare_modules, addon_modules):
+    """Create (or reuse) the bare and addon databases of a benchmark."""
+    bare_db, addon_db = f"{args.db_prefix}_bare", f"{args.db_prefix}_addon"
+    print(
+        f"Databases: {bare_db} ({', '.join(bare_modules)}), {addon_db} "
+        f"({', '.join(addon_modules)})",
+        flush=True,
+    )
+    bare = fresh_db(odoo, bare_db, bare_modules, reuse=args.reuse_db)
+    addon = fresh_db(odoo, addon_db, addon_modules, reuse=args.reuse_db)
+    return bare, addon
+
+
+def close_dbs(odoo, args, *registries):
+    if args.keep_db or args.reuse_db:
+        return
+    for registry in registries:
+        drop_db(odoo, registry.db_name)
 
 
 def drop_db(odoo, name):

@@ -139,9 +139,7 @@ def main():
         wq = sorted(r["queries"] for r in wizard_runs)[len(wizard_runs) // 2]
         print(f"{'capture wizard (addon only)':<34}{'':>9}{wt:>9.2f}{'':>8}{'':>9}{wq:>9}")
     finally:
-        if not args.keep_db:
-            benchlib.drop_db(odoo, bare_db)
-            benchlib.drop_db(odoo, addon_db)
+        benchlib.close_dbs(odoo, args, bare, addon)
 
 
 if __name__ == "__main__":
