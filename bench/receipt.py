@@ -116,14 +116,7 @@ def main():
     args = benchlib.parser(__doc__.splitlines()[0], 10000).parse_args()
     odoo = benchlib.import_odoo()
     benchlib.setup_odoo(odoo, args)
-    bare_db, addon_db = f"{args.db_prefix}_bare", f"{args.db_prefix}_addon"
-    print(
-        f"Creating databases {bare_db} ({', '.join(BARE_MODULES)}) and {addon_db} "
-        f"({', '.join(ADDON_MODULES)}) ...",
-        flush=True,
-    )
-    bare = benchlib.fresh_db(odoo, bare_db, BARE_MODULES)
-    addon = benchlib.fresh_db(odoo, addon_db, ADDON_MODULES)
+    bare, addon = benchlib.open_dbs(odoo, args, BARE_MODULES, ADDON_MODULES)
     try:
         bare_runs, addon_runs, wizard_runs = [], [], []
         for i in range(args.repeat):

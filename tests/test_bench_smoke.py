@@ -28,8 +28,15 @@ def _drop_smoke_databases():
 @pytest.mark.parametrize("script", BENCHES)
 def test_benchmark_runs_at_smoke_size(script):
     proc = subprocess.run(
-        [sys.executable, str(REPO / "bench" / script), "-n", "20", "--reuse-db",
-         "--db-prefix", PREFIX],
+        [
+            sys.executable,
+            str(REPO / "bench" / script),
+            "-n",
+            "20",
+            "--reuse-db",
+            "--db-prefix",
+            PREFIX,
+        ],
         capture_output=True,
         text=True,
         timeout=1800,
