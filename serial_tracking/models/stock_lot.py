@@ -587,3 +587,48 @@ class StockLot(models.Model):
             self.browse(lot_ids).write({"serial_owner_id": owner_id or False})
         self._message_log_batch(bodies)
         return records
+
+
+class StockLotRecall(models.Model):
+    """Recall campaigns on units (kept apart: it overrides the blocking compute)."""
+
+    _inherit = "stock.lot"
+
+    serial_recall_line_ids = fields.One2many(
+        "serial.recall.line",
+        "lot_id",
+        string="Recalls",
+        readonly=True,
+    )
+
+    @api.depends("serial_recall_line_ids.blocking")
+    def _compute_serial_blocked(self):
+        return super()._compute_serial_blocked()
+
+    def _get_serial_block_reasons(self):
+        reasons = super()._get_serial_block_reasons()
+        if not self.ids:
+            return reasons
+        lines = self.env["serial.recall.line"].sudo().search_fetch(
+            [("lot_id", "in", self.ids), ("blocking", "=", True)],
+            ["lot_id", "recall_id", "resolution"],
+            order="recall_id",
+        )
+        for line in lines:
+            reasons[line.lot_id.id].append(line.recall_id._block_reason(line))
+        return reasons
+
+    def _serial_recompute_blocked(self):
+        """Recompute the blocking status and reason of ``self`` now."""
+        for fname in ("serial_blocked", "serial_block_reason"):
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset(["serial_blocked", "serial_block_reason"])
+
+    def action_serial_view_recalls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.serial_recall_line_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
