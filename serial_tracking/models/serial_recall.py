@@ -645,6 +645,12 @@ class SerialRecall(models.Model):
             conditions.append(self._scope_range_condition(">=", self.serial_from))
         if self.serial_to:
             conditions.append(self._scope_range_condition("<=", self.serial_to))
+        if bool(self.serial_from) != bool(self.serial_to):
+            # An open-ended range stays within the series (prefix) of its given end.
+            prefix = natural_key(self.serial_from or self.serial_to)[0]
+            conditions.append(
+                SQL("""regexp_replace(lot.name, '[0-9]+$', '') = %s""", prefix)
+            )
         if self.receipt_date_from or self.receipt_date_to or self.vendor_ids:
             joins.append(self._scope_receipt_join())
             if self.receipt_date_from:
@@ -807,14 +813,14 @@ class SerialRecall(models.Model):
         self.ensure_one()
         if not (self.quarantine_location_id and lines):
             return self.env["stock.picking"]
+        quarantine_path = self.quarantine_location_id.parent_path
         quants = self.env["stock.quant"].search(
             [
                 ("lot_id", "in", lines.lot_id.ids),
                 ("location_id.usage", "=", "internal"),
                 ("quantity", ">", 0),
-                ("location_id", "not child_of", self.quarantine_location_id.id),
             ]
-        )
+        ).filtered(lambda quant: not quant.location_id.parent_path.startswith(quarantine_path))
         if not quants:
             return self.env["stock.picking"]
         warehouse = quants[0].location_id.warehouse_id
@@ -936,7 +942,7 @@ class SerialRecall(models.Model):
     @api.model
     def _format_lines(self, lines, limit=50):
         text = "\n".join(
-            _(" - %(serial)s (%(product)s): %(state)s",
+            self.env._(" - %(serial)s (%(product)s): %(state)s",
               serial=line.lot_id.name,
               product=line.product_id.display_name,
               state=dict(line._fields["state"].selection)[line.state])

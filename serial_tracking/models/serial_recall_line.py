@@ -188,7 +188,7 @@ class SerialRecallLine(models.Model):
                 _(
                     "Units can only be worked on while their campaign is open:\n%(lines)s",
                     lines="\n".join(
-                        _(" - %(serial)s: campaign %(recall)s is %(state)s",
+                        self.env._(" - %(serial)s: campaign %(recall)s is %(state)s",
                           serial=line.lot_id.name,
                           recall=line.recall_id.name,
                           state=dict(line.recall_id._fields["state"].selection)[
