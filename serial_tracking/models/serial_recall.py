@@ -464,7 +464,7 @@ class SerialRecall(models.Model):
             "serial_tracking.serial_recall_line_action"
         )
         action["domain"] = [("recall_id", "=", self.id)]
-        action["context"] = {"default_recall_id": self.id, "search_default_group_state": 1}
+        action["context"] = {"default_recall_id": self.id}
         action["display_name"] = self.display_name
         return action
 

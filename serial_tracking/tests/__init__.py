@@ -6,3 +6,4 @@ from . import test_uniqueness
 from . import test_tour
 from . import test_recall
 from . import test_recall_access
+from . import test_recall_tour
