@@ -162,9 +162,7 @@ class SerialRecall(models.Model):
     at_customer_count = fields.Integer(string="At Customers", compute="_compute_counts")
     resolved_count = fields.Integer(string="Resolved", compute="_compute_counts")
     open_line_count = fields.Integer(string="Unresolved", compute="_compute_counts")
-    to_contact_count = fields.Integer(
-        string="To Contact Another Way", compute="_compute_counts"
-    )
+    to_contact_count = fields.Integer(string="To Contact Another Way", compute="_compute_counts")
     resolved_rate = fields.Float(string="Progress", compute="_compute_counts")
     picking_count = fields.Integer(compute="_compute_picking_count")
 
@@ -229,9 +227,7 @@ class SerialRecall(models.Model):
     @api.depends("name", "title")
     def _compute_display_name(self):
         for recall in self:
-            recall.display_name = (
-                f"{recall.name}: {recall.title}" if recall.title else recall.name
-            )
+            recall.display_name = f"{recall.name}: {recall.title}" if recall.title else recall.name
 
     @api.constrains("serial_from", "serial_to")
     def _check_serial_range(self):
@@ -361,8 +357,7 @@ class SerialRecall(models.Model):
         for recall in self:
             if recall.state != "open":
                 raise UserError(
-                    _("Only open campaigns can be closed (%(recall)s is not).",
-                      recall=recall.name)
+                    _("Only open campaigns can be closed (%(recall)s is not).", recall=recall.name)
                 )
             if recall.process_state == "running":
                 raise UserError(
@@ -385,11 +380,15 @@ class SerialRecall(models.Model):
                         lines=self._format_lines(unresolved),
                     )
                 )
+        Line = self.env["serial.recall.line"]
         for recall in self:
-            released = recall.line_ids.filtered(
-                lambda line: line.state == "resolved"
-                and line.resolution in RELEASING_RESOLUTIONS
-                and line.blocking
+            released = Line.search(
+                [
+                    ("recall_id", "=", recall.id),
+                    ("state", "=", "resolved"),
+                    ("resolution", "in", RELEASING_RESOLUTIONS),
+                    ("blocking", "=", True),
+                ]
             )
             released.write({"blocking": False})
             vals = {"state": "closed", "date_close": fields.Datetime.now()}
@@ -399,7 +398,7 @@ class SerialRecall(models.Model):
             body = _(
                 "Campaign closed: %(released)s units released, %(kept)s kept blocked.",
                 released=len(released),
-                kept=len(recall.line_ids.filtered("blocking")),
+                kept=Line.search_count([("recall_id", "=", recall.id), ("blocking", "=", True)]),
             )
             if force_reason:
                 body = _(
@@ -409,7 +408,8 @@ class SerialRecall(models.Model):
                 )
             recall.message_post(body=body)
         # The block reasons mention the campaign state: refresh them.
-        self.line_ids.filtered("blocking").lot_id._serial_recompute_blocked()
+        kept = Line.search([("recall_id", "in", self.ids), ("blocking", "=", True)])
+        kept.lot_id._serial_recompute_blocked()
         return True
 
     def action_cancel(self):
@@ -418,23 +418,30 @@ class SerialRecall(models.Model):
         for recall in self:
             if recall.state not in ("draft", "open"):
                 raise UserError(
-                    _("%(recall)s is %(state)s and cannot be cancelled.",
-                      recall=recall.name,
-                      state=dict(RECALL_STATES)[recall.state].lower())
+                    _(
+                        "%(recall)s is %(state)s and cannot be cancelled.",
+                        recall=recall.name,
+                        state=dict(RECALL_STATES)[recall.state].lower(),
+                    )
                 )
-        blocking = self.line_ids.filtered("blocking")
+        blocking = self.env["serial.recall.line"].search(
+            [("recall_id", "in", self.ids), ("blocking", "=", True)]
+        )
         blocking.write({"blocking": False})
         pending_pickings = self.picking_ids.filtered(
-            lambda picking: picking.state not in ("done", "cancel")
-            and picking.picking_type_code == "internal"
+            lambda picking: (
+                picking.state not in ("done", "cancel") and picking.picking_type_code == "internal"
+            )
         )
         if pending_pickings:
             pending_pickings.action_cancel()
         self.write({"state": "cancelled", "process_state": "done"})
         for recall in self:
             recall.message_post(
-                body=_("Campaign cancelled: %(count)s units released.",
-                       count=len(blocking.filtered(lambda line, r=recall: line.recall_id == r)))
+                body=_(
+                    "Campaign cancelled: %(count)s units released.",
+                    count=len(blocking.filtered(lambda line, r=recall: line.recall_id == r)),
+                )
             )
         return True
 
@@ -519,16 +526,27 @@ class SerialRecall(models.Model):
     @api.model
     def _scope_fields(self):
         return [
-            "product_ids", "lot_ids", "serial_from", "serial_to",
-            "receipt_date_from", "receipt_date_to", "vendor_ids", "company_id",
+            "product_ids",
+            "lot_ids",
+            "serial_from",
+            "serial_to",
+            "receipt_date_from",
+            "receipt_date_to",
+            "vendor_ids",
+            "company_id",
         ]
 
     def _check_scope(self):
         """Refuse an empty scope and a range whose ends belong to other products."""
         self.ensure_one()
         if not (
-            self.product_ids or self.lot_ids or self.serial_from or self.serial_to
-            or self.receipt_date_from or self.receipt_date_to or self.vendor_ids
+            self.product_ids
+            or self.lot_ids
+            or self.serial_from
+            or self.serial_to
+            or self.receipt_date_from
+            or self.receipt_date_to
+            or self.vendor_ids
         ):
             raise UserError(
                 _(
@@ -648,20 +666,18 @@ class SerialRecall(models.Model):
         if bool(self.serial_from) != bool(self.serial_to):
             # An open-ended range stays within the series (prefix) of its given end.
             prefix = natural_key(self.serial_from or self.serial_to)[0]
-            conditions.append(
-                SQL("""regexp_replace(lot.name, '[0-9]+$', '') = %s""", prefix)
-            )
+            conditions.append(SQL("""regexp_replace(lot.name, '[0-9]+$', '') = %s""", prefix))
         if self.receipt_date_from or self.receipt_date_to or self.vendor_ids:
             joins.append(self._scope_receipt_join())
             if self.receipt_date_from:
                 conditions.append(SQL("rcpt.date >= %s", self.receipt_date_from))
             if self.receipt_date_to:
-                conditions.append(
-                    SQL("rcpt.date < %s", self.receipt_date_to + timedelta(days=1))
-                )
+                conditions.append(SQL("rcpt.date < %s", self.receipt_date_to + timedelta(days=1)))
             if self.vendor_ids:
-                vendors = self.env["res.partner"].with_context(active_test=False).search(
-                    [("id", "child_of", self.vendor_ids.ids)]
+                vendors = (
+                    self.env["res.partner"]
+                    .with_context(active_test=False)
+                    .search([("id", "child_of", self.vendor_ids.ids)])
                 )
                 conditions.append(SQL("rcpt.partner_id = ANY(%s)", vendors.ids))
         return SQL(
@@ -712,17 +728,17 @@ class SerialRecall(models.Model):
     @api.model
     def _get_sync_limit(self):
         return int(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "serial_tracking.recall_sync_limit", DEFAULT_SYNC_LIMIT
-            )
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("serial_tracking.recall_sync_limit", DEFAULT_SYNC_LIMIT)
         )
 
     @api.model
     def _get_batch_size(self):
         return int(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "serial_tracking.recall_batch_size", DEFAULT_BATCH_SIZE
-            )
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("serial_tracking.recall_batch_size", DEFAULT_BATCH_SIZE)
         )
 
     @api.model
@@ -759,9 +775,7 @@ class SerialRecall(models.Model):
 
     @api.model
     def _has_pending_finish(self):
-        return bool(
-            self.search_count([("state", "=", "open"), ("process_state", "=", "running")])
-        )
+        return bool(self.search_count([("state", "=", "open"), ("process_state", "=", "running")]))
 
     def _process_open_batch(self, limit=None):
         """Open up to ``limit`` unprocessed lines of the campaign (all when None).
@@ -791,19 +805,25 @@ class SerialRecall(models.Model):
     def _finish_open(self):
         self.ensure_one()
         self.process_state = "done"
-        to_contact = self.line_ids.filtered("to_contact")
+        Line = self.env["serial.recall.line"]
+        blocked = Line.search_count([("recall_id", "=", self.id), ("blocking", "=", True)])
+        notified = Line._read_group(
+            [("recall_id", "=", self.id), ("state", "=", "notified")], ["partner_id"]
+        )
+        to_contact = Line._read_group(
+            [("recall_id", "=", self.id), ("to_contact", "=", True)], ["partner_id"]
+        )
         body = _(
             "Campaign opened: %(units)s units blocked, %(notified)s customers notified.",
-            units=len(self.line_ids.filtered("blocking")),
-            notified=len(self.line_ids.filtered(lambda line: line.state == "notified").partner_id),
+            units=blocked,
+            notified=len(notified),
         )
         if to_contact:
             body = Markup("%s<br/>%s") % (
                 body,
                 _(
-                    "Customers without an email address, to contact another way: "
-                    "%(partners)s",
-                    partners=", ".join(to_contact.partner_id.mapped("display_name")),
+                    "Customers without an email address, to contact another way: %(partners)s",
+                    partners=", ".join(partner.display_name for (partner,) in to_contact),
                 ),
             )
         self.message_post(body=body)
@@ -814,13 +834,17 @@ class SerialRecall(models.Model):
         if not (self.quarantine_location_id and lines):
             return self.env["stock.picking"]
         quarantine_path = self.quarantine_location_id.parent_path
-        quants = self.env["stock.quant"].search(
-            [
-                ("lot_id", "in", lines.lot_id.ids),
-                ("location_id.usage", "=", "internal"),
-                ("quantity", ">", 0),
-            ]
-        ).filtered(lambda quant: not quant.location_id.parent_path.startswith(quarantine_path))
+        quants = (
+            self.env["stock.quant"]
+            .search(
+                [
+                    ("lot_id", "in", lines.lot_id.ids),
+                    ("location_id.usage", "=", "internal"),
+                    ("quantity", ">", 0),
+                ]
+            )
+            .filtered(lambda quant: not quant.location_id.parent_path.startswith(quarantine_path))
+        )
         if not quants:
             return self.env["stock.picking"]
         warehouse = quants[0].location_id.warehouse_id
@@ -872,8 +896,11 @@ class SerialRecall(models.Model):
             ]
         )
         self.message_post(
-            body=_("Quarantine transfer %(picking)s created for %(count)s units.",
-                   picking=picking.name, count=len(quants))
+            body=_(
+                "Quarantine transfer %(picking)s created for %(count)s units.",
+                picking=picking.name,
+                count=len(quants),
+            )
         )
         return picking
 
@@ -889,9 +916,7 @@ class SerialRecall(models.Model):
             if not partner.email:
                 no_email |= partner_lines
                 continue
-            template_ctx = template.with_context(
-                lang=partner.lang, recall_partner_id=partner.id
-            )
+            template_ctx = template.with_context(lang=partner.lang, recall_partner_id=partner.id)
             body = template_ctx._render_field("body_html", self.ids, compute_lang=False)[self.id]
             subject = template_ctx._render_field("subject", self.ids, compute_lang=False)[self.id]
             self.message_post(
@@ -921,9 +946,9 @@ class SerialRecall(models.Model):
         )
         return [
             (label, groups.get(state, 0))
-            for state, label in self.env["serial.recall.line"]._fields[
-                "state"
-            ]._description_selection(self.env)
+            for state, label in self.env["serial.recall.line"]
+            ._fields["state"]
+            ._description_selection(self.env)
         ]
 
     # ------------------------------------------------------------------
@@ -942,10 +967,12 @@ class SerialRecall(models.Model):
     @api.model
     def _format_lines(self, lines, limit=50):
         text = "\n".join(
-            self.env._(" - %(serial)s (%(product)s): %(state)s",
-              serial=line.lot_id.name,
-              product=line.product_id.display_name,
-              state=dict(line._fields["state"].selection)[line.state])
+            self.env._(
+                " - %(serial)s (%(product)s): %(state)s",
+                serial=line.lot_id.name,
+                product=line.product_id.display_name,
+                state=dict(line._fields["state"].selection)[line.state],
+            )
             for line in lines[:limit]
         )
         if len(lines) > limit:

@@ -48,9 +48,7 @@ class SerialRecallLine(models.Model):
         ondelete="cascade",
         check_company=True,
     )
-    product_id = fields.Many2one(
-        "product.product", required=True, index=True, readonly=True
-    )
+    product_id = fields.Many2one("product.product", required=True, index=True, readonly=True)
     partner_id = fields.Many2one(
         "res.partner",
         string="Holder",
@@ -120,8 +118,10 @@ class SerialRecallLine(models.Model):
             and not self.env.user.has_group("serial_tracking.group_serial_tracking_manager")
         ):
             raise AccessError(
-                _("Only Serial Tracking managers can change %(fields)s of recalled units.",
-                  fields=", ".join(sorted(protected)))
+                _(
+                    "Only Serial Tracking managers can change %(fields)s of recalled units.",
+                    fields=", ".join(sorted(protected)),
+                )
             )
         return super().write(vals)
 
@@ -140,8 +140,10 @@ class SerialRecallLine(models.Model):
         done = self.filtered(lambda line: line.state == "resolved")
         if done:
             raise UserError(
-                _("These units are already resolved:\n%(lines)s",
-                  lines=self.env["serial.recall"]._format_lines(done))
+                _(
+                    "These units are already resolved:\n%(lines)s",
+                    lines=self.env["serial.recall"]._format_lines(done),
+                )
             )
         self.write({"state": "unreachable"})
         self._log_on_campaigns(_("Marked unreachable"))
@@ -188,12 +190,14 @@ class SerialRecallLine(models.Model):
                 _(
                     "Units can only be worked on while their campaign is open:\n%(lines)s",
                     lines="\n".join(
-                        self.env._(" - %(serial)s: campaign %(recall)s is %(state)s",
-                          serial=line.lot_id.name,
-                          recall=line.recall_id.name,
-                          state=dict(line.recall_id._fields["state"].selection)[
-                              line.recall_id.state
-                          ].lower())
+                        self.env._(
+                            " - %(serial)s: campaign %(recall)s is %(state)s",
+                            serial=line.lot_id.name,
+                            recall=line.recall_id.name,
+                            state=dict(line.recall_id._fields["state"].selection)[
+                                line.recall_id.state
+                            ].lower(),
+                        )
                         for line in closed
                     ),
                 )
@@ -239,9 +243,7 @@ class SerialRecallLine(models.Model):
             picking.message_post(
                 body=_(
                     "Reservation undone for recalled units: %(lines)s",
-                    lines=", ".join(
-                        f"{lot.name} ({recall_by_lot[lot].name})" for lot in lots
-                    ),
+                    lines=", ".join(f"{lot.name} ({recall_by_lot[lot].name})" for lot in lots),
                 )
             )
 
@@ -253,8 +255,10 @@ class SerialRecallLine(models.Model):
         """
         self._check_open_campaign()
         wrong = self.filtered(
-            lambda line: line.state not in ("pending", "notified", "unreachable")
-            or line.lot_id.serial_state != "delivered"
+            lambda line: (
+                line.state not in ("pending", "notified", "unreachable")
+                or line.lot_id.serial_state != "delivered"
+            )
         )
         if wrong:
             raise UserError(
@@ -263,9 +267,16 @@ class SerialRecallLine(models.Model):
                     lines=self.env["serial.recall"]._format_lines(wrong),
                 )
             )
-        quants = self.env["stock.quant"].sudo().search(
-            [("lot_id", "in", self.lot_id.ids), ("location_id.usage", "=", "customer"),
-             ("quantity", ">", 0)]
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", self.lot_id.ids),
+                    ("location_id.usage", "=", "customer"),
+                    ("quantity", ">", 0),
+                ]
+            )
         )
         location_by_lot = {quant.lot_id: quant.location_id for quant in quants}
         warehouse = location_dest.warehouse_id or self.env["stock.warehouse"].search(
@@ -277,44 +288,49 @@ class SerialRecallLine(models.Model):
             lambda line: (line.recall_id, line.lot_owner_id or line.partner_id)
         ).items():
             source = location_by_lot.get(lines[0].lot_id) or (
-                partner.property_stock_customer
-                or self.env.ref("stock.stock_location_customers")
+                partner.property_stock_customer or self.env.ref("stock.stock_location_customers")
             )
-            picking = self.env["stock.picking"].create({
-                "picking_type_id": picking_type.id,
-                "partner_id": partner.id,
-                "location_id": source.id,
-                "location_dest_id": location_dest.id,
-                "origin": recall.name,
-                "serial_recall_id": recall.id,
-                "company_id": recall.company_id.id,
-            })
-            for product, product_lines in lines.grouped("product_id").items():
-                move = self.env["stock.move"].create({
-                    "name": recall.name,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom": product.uom_id.id,
-                    "product_uom_qty": len(product_lines),
+            picking = self.env["stock.picking"].create(
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": partner.id,
                     "location_id": source.id,
                     "location_dest_id": location_dest.id,
+                    "origin": recall.name,
+                    "serial_recall_id": recall.id,
                     "company_id": recall.company_id.id,
-                })
-                move._action_confirm(merge=False)
-                move.move_line_ids.unlink()
-                self.env["stock.move.line"].create([
+                }
+            )
+            for product, product_lines in lines.grouped("product_id").items():
+                move = self.env["stock.move"].create(
                     {
-                        "move_id": move.id,
+                        "name": recall.name,
                         "picking_id": picking.id,
                         "product_id": product.id,
-                        "product_uom_id": product.uom_id.id,
-                        "lot_id": line.lot_id.id,
-                        "quantity": 1,
-                        "location_id": location_by_lot.get(line.lot_id, source).id,
+                        "product_uom": product.uom_id.id,
+                        "product_uom_qty": len(product_lines),
+                        "location_id": source.id,
                         "location_dest_id": location_dest.id,
+                        "company_id": recall.company_id.id,
                     }
-                    for line in product_lines
-                ])
+                )
+                move._action_confirm(merge=False)
+                move.move_line_ids.unlink()
+                self.env["stock.move.line"].create(
+                    [
+                        {
+                            "move_id": move.id,
+                            "picking_id": picking.id,
+                            "product_id": product.id,
+                            "product_uom_id": product.uom_id.id,
+                            "lot_id": line.lot_id.id,
+                            "quantity": 1,
+                            "location_id": location_by_lot.get(line.lot_id, source).id,
+                            "location_dest_id": location_dest.id,
+                        }
+                        for line in product_lines
+                    ]
+                )
             lines.write({"state": "returned", "return_picking_id": picking.id})
             pickings |= picking
         self._log_on_campaigns(_("Return registered"))

@@ -26,12 +26,8 @@ class RecallCommon(TransactionCase):
             "tracking": "serial",
             "serial_identifier_type": "free",
         }
-        cls.widget = cls.env["product.product"].create(
-            dict(product_vals, name="Recall Widget")
-        )
-        cls.gadget = cls.env["product.product"].create(
-            dict(product_vals, name="Recall Gadget")
-        )
+        cls.widget = cls.env["product.product"].create(dict(product_vals, name="Recall Widget"))
+        cls.gadget = cls.env["product.product"].create(dict(product_vals, name="Recall Gadget"))
         Partner = cls.env["res.partner"]
         cls.vendor_a = Partner.create({"name": "Vendor A", "email": "a@vendor.example"})
         cls.vendor_b = Partner.create({"name": "Vendor B", "email": "b@vendor.example"})

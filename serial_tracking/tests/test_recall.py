@@ -126,10 +126,12 @@ class TestRecallScope(RecallCommon):
         self.assertTrue(recall.name.startswith("RCL/"))
         recall.action_compute_scope()
         self.assertEqual(recall.line_ids.lot_id, lots)
-        receipt = self.w["W13"].serial_ownership_ids.picking_id or self.env[
-            "stock.move.line"
-        ].search([("lot_id", "=", self.w["W13"].id), ("location_id", "=", self.supplier_loc.id)]
-                 ).picking_id
+        receipt = (
+            self.w["W13"].serial_ownership_ids.picking_id
+            or self.env["stock.move.line"]
+            .search([("lot_id", "=", self.w["W13"].id), ("location_id", "=", self.supplier_loc.id)])
+            .picking_id
+        )
         action = self.env["serial.recall"].action_create_from("stock.picking", receipt.ids)
         self.assertEqual(set(action["context"]["default_vendor_ids"]), set(self.vendor_b.ids))
         self.assertEqual(len(action["context"]["default_lot_ids"]), 3)
@@ -222,9 +224,7 @@ class TestRecallFlow(RecallCommon):
 
         alice_lines = recall.line_ids.filtered(lambda line: line.partner_id == self.alice)
         wizard = Form(
-            self.env["serial.recall.return.wizard"].with_context(
-                default_line_ids=alice_lines.ids
-            )
+            self.env["serial.recall.return.wizard"].with_context(default_line_ids=alice_lines.ids)
         )
         self.assertEqual(wizard.location_dest_id, self.quarantine)
         wizard.validate = True
@@ -242,8 +242,11 @@ class TestRecallFlow(RecallCommon):
         others = recall.line_ids - alice_lines
         destroyed = recall.line_ids.filtered(lambda line: line.lot_id.name == "W6")
         self.env["serial.recall.resolve.wizard"].create(
-            {"line_ids": [(6, 0, (recall.line_ids - destroyed).ids)],
-             "resolution": "repaired", "date_resolved": date(2026, 5, 1)}
+            {
+                "line_ids": [(6, 0, (recall.line_ids - destroyed).ids)],
+                "resolution": "repaired",
+                "date_resolved": date(2026, 5, 1),
+            }
         ).action_confirm()
         destroyed._resolve("destroyed")
         self.assertEqual(recall.resolved_count, 15)
@@ -315,14 +318,14 @@ class TestRecallFlow(RecallCommon):
     def test_reports_render(self):
         recall = self._open_widget_recall()
         Report = self.env["ir.actions.report"]
-        html = Report._render_qweb_html(
-            "serial_tracking.report_serial_recall_notice", recall.ids
-        )[0].decode()
+        html = Report._render_qweb_html("serial_tracking.report_serial_recall_notice", recall.ids)[
+            0
+        ].decode()
         self.assertIn("Alice Customer", html)
         self.assertIn("Bob Customer", html)
-        html = Report._render_qweb_html(
-            "serial_tracking.report_serial_recall_summary", recall.ids
-        )[0].decode()
+        html = Report._render_qweb_html("serial_tracking.report_serial_recall_summary", recall.ids)[
+            0
+        ].decode()
         self.assertIn(recall.name, html)
         self.assertIn("Notified", html)
         self.assertIn("W15", html)
@@ -331,9 +334,7 @@ class TestRecallFlow(RecallCommon):
 @tagged("post_install", "-at_install")
 class TestRecallBackground(RecallCommon):
     def test_large_campaign_resumes_without_duplicates(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "serial_tracking.recall_sync_limit", 3
-        )
+        self.env["ir.config_parameter"].sudo().set_param("serial_tracking.recall_sync_limit", 3)
         recall = self._recall(product_ids=[(6, 0, self.widget.ids)])
         recall.action_compute_scope()
         recall.action_open()
@@ -368,15 +369,11 @@ class TestRecallBackground(RecallCommon):
     def test_cron_record_runs_the_job(self):
         cron = self.env.ref("serial_tracking.ir_cron_serial_recall_open")
         self.assertEqual(cron.model_id.model, "serial.recall")
-        self.env["ir.config_parameter"].sudo().set_param(
-            "serial_tracking.recall_sync_limit", 1
-        )
+        self.env["ir.config_parameter"].sudo().set_param("serial_tracking.recall_sync_limit", 1)
         recall = self._recall(lot_ids=[(6, 0, (self.w["W5"] | self.w["W6"]).ids)])
         recall.action_compute_scope()
         recall.action_open()
-        self.assertTrue(
-            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
-        )
+        self.assertTrue(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]))
         cron.method_direct_trigger()
         self.assertEqual(recall.process_state, "done")
         self.assertTrue(self.w["W6"].serial_blocked)

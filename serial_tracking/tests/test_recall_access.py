@@ -33,8 +33,10 @@ class TestRecallAccess(RecallCommon):
         self.assertTrue(self.w["W5"].serial_blocked)
 
     def test_manager_runs_campaigns(self):
-        recall = self.env["serial.recall"].with_user(self.manager).create(
-            {"title": "Manager recall", "lot_ids": [(6, 0, self.g["G2"].ids)]}
+        recall = (
+            self.env["serial.recall"]
+            .with_user(self.manager)
+            .create({"title": "Manager recall", "lot_ids": [(6, 0, self.g["G2"].ids)]})
         )
         recall.action_compute_scope()
         recall.action_open()
@@ -55,9 +57,9 @@ class TestRecallAccess(RecallCommon):
         Recall = self.env["serial.recall"].with_user(outsider)
         self.assertFalse(Recall.search([("id", "=", self.recall.id)]))
         self.assertFalse(
-            self.env["serial.recall.line"].with_user(outsider).search(
-                [("recall_id", "=", self.recall.id)]
-            )
+            self.env["serial.recall.line"]
+            .with_user(outsider)
+            .search([("recall_id", "=", self.recall.id)])
         )
         with self.assertRaises(AccessError):
             self.recall.with_user(outsider).read(["title"])
@@ -79,33 +81,43 @@ class TestRecallPortal(HttpCase):
             env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lot)
         mine = env["res.partner"].create({"name": "Portal Owner", "email": "po@example.com"})
         theirs = env["res.partner"].create({"name": "Someone Else", "email": "se@example.com"})
-        for lot, partner in zip(lots, (mine, theirs)):
-            picking = env["stock.picking"].create({
-                "picking_type_id": env.ref("stock.picking_type_out").id,
-                "partner_id": partner.id,
-                "location_id": stock.id,
-                "location_dest_id": customer_loc.id,
-                "move_ids": [(0, 0, {
-                    "name": product.name,
-                    "product_id": product.id,
-                    "product_uom_qty": 1,
-                    "product_uom": product.uom_id.id,
+        for lot, partner in zip(lots, (mine, theirs), strict=True):
+            picking = env["stock.picking"].create(
+                {
+                    "picking_type_id": env.ref("stock.picking_type_out").id,
+                    "partner_id": partner.id,
                     "location_id": stock.id,
                     "location_dest_id": customer_loc.id,
-                })],
-            })
+                    "move_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": product.name,
+                                "product_id": product.id,
+                                "product_uom_qty": 1,
+                                "product_uom": product.uom_id.id,
+                                "location_id": stock.id,
+                                "location_dest_id": customer_loc.id,
+                            },
+                        )
+                    ],
+                }
+            )
             picking.action_confirm()
             picking.move_ids.move_line_ids.unlink()
-            env["stock.move.line"].create({
-                "move_id": picking.move_ids.id,
-                "picking_id": picking.id,
-                "product_id": product.id,
-                "lot_id": lot.id,
-                "quantity": 1,
-                "picked": True,
-                "location_id": stock.id,
-                "location_dest_id": customer_loc.id,
-            })
+            env["stock.move.line"].create(
+                {
+                    "move_id": picking.move_ids.id,
+                    "picking_id": picking.id,
+                    "product_id": product.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "picked": True,
+                    "location_id": stock.id,
+                    "location_dest_id": customer_loc.id,
+                }
+            )
             picking.button_validate()
         self.assertEqual(lots[0].serial_owner_id, mine)
         recall = env["serial.recall"].create(
@@ -114,7 +126,10 @@ class TestRecallPortal(HttpCase):
         recall.action_compute_scope()
         recall.action_open()
         new_test_user(
-            env, login="recall_portal", groups="base.group_portal", partner_id=mine.id,
+            env,
+            login="recall_portal",
+            groups="base.group_portal",
+            partner_id=mine.id,
             password="recall_portal_pw",
         )
         self.authenticate("recall_portal", "recall_portal_pw")

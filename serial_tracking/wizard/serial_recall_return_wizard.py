@@ -26,10 +26,12 @@ class SerialRecallReturnWizard(models.TransientModel):
     def _compute_location_dest_id(self):
         for wizard in self:
             recall = wizard.line_ids.recall_id[:1]
-            wizard.location_dest_id = recall.quarantine_location_id or self.env[
-                "stock.warehouse"
-            ].search([("company_id", "=", recall.company_id.id or self.env.company.id)],
-                     limit=1).lot_stock_id
+            wizard.location_dest_id = (
+                recall.quarantine_location_id
+                or self.env["stock.warehouse"]
+                .search([("company_id", "=", recall.company_id.id or self.env.company.id)], limit=1)
+                .lot_stock_id
+            )
 
     def action_confirm(self):
         self.ensure_one()
