@@ -334,9 +334,10 @@ class SerialRecall(models.Model):
             if recall.unit_count <= sync_limit:
                 recall._process_open_batch(limit=None)
             else:
+                recall._block_units_now()
                 recall.message_post(
                     body=_(
-                        "Opening %(count)s units in the background; the progress shows on "
+                        "Units blocked. Opening %(count)s units in the background; the progress shows on "
                         "the campaign and a message follows when it is finished.",
                         count=recall.unit_count,
                     )
@@ -801,6 +802,43 @@ class SerialRecall(models.Model):
         if not Line.search_count(todo_domain, limit=1):
             self._finish_open()
         return len(lines)
+
+    def _block_units_now(self):
+        """Block every unit of the campaign at once, ahead of the batches.
+
+        Two UPDATEs instead of the ORM recompute of each unit: a large campaign must
+        stop sales of its units right away, not after the background job reached
+        them. The batches then refresh each unit's reason through the ORM.
+        """
+        self.ensure_one()
+        self.env.flush_all()
+        reason = self._block_reason(self.env["serial.recall.line"])
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "UPDATE serial_recall_line SET blocking = TRUE "
+                "WHERE recall_id = %s AND blocking IS NOT TRUE",
+                self.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                UPDATE stock_lot lot
+                   SET serial_blocked = TRUE,
+                       serial_block_reason = CASE
+                           WHEN lot.serial_blocked AND lot.serial_block_reason IS NOT NULL
+                           THEN lot.serial_block_reason || '; ' || %(reason)s
+                           ELSE %(reason)s END
+                  FROM serial_recall_line line
+                 WHERE line.recall_id = %(recall)s AND line.lot_id = lot.id
+                """,
+                reason=reason,
+                recall=self.id,
+            )
+        )
+        self.env["serial.recall.line"].invalidate_model(["blocking"])
+        self.env["stock.lot"].invalidate_model(["serial_blocked", "serial_block_reason"])
 
     def _finish_open(self):
         self.ensure_one()

@@ -21,6 +21,8 @@ RESOLUTIONS = [
 
 
 class SerialRecallLine(models.Model):
+    # Few indexes on purpose: a campaign inserts its lines in bulk (100,000+), and
+    # every lookup goes through the campaign (unique key below) or the unit (lot_id).
     _name = "serial.recall.line"
     _description = "Recall Campaign Unit"
     _order = "recall_id desc, partner_id, product_id, lot_id"
@@ -32,12 +34,11 @@ class SerialRecallLine(models.Model):
         string="Campaign",
         required=True,
         ondelete="cascade",
-        index=True,
         readonly=True,
     )
     recall_state = fields.Selection(related="recall_id.state", string="Campaign Status")
     company_id = fields.Many2one(
-        related="recall_id.company_id", store=True, index=True, readonly=True
+        related="recall_id.company_id", store=True, readonly=True
     )
     lot_id = fields.Many2one(
         "stock.lot",
@@ -48,11 +49,10 @@ class SerialRecallLine(models.Model):
         ondelete="cascade",
         check_company=True,
     )
-    product_id = fields.Many2one("product.product", required=True, index=True, readonly=True)
+    product_id = fields.Many2one("product.product", required=True, readonly=True)
     partner_id = fields.Many2one(
         "res.partner",
         string="Holder",
-        index="btree_not_null",
         readonly=True,
         help="The customer holding the unit when the scope was computed.",
     )
@@ -68,7 +68,6 @@ class SerialRecallLine(models.Model):
         string="Status",
         required=True,
         default="pending",
-        index=True,
         readonly=True,
     )
     resolution = fields.Selection(RESOLUTIONS, readonly=True)
@@ -77,7 +76,6 @@ class SerialRecallLine(models.Model):
     note = fields.Text()
     blocking = fields.Boolean(
         readonly=True,
-        index=True,
         help="The campaign blocks this unit: set when the campaign opens, cleared when "
         "it is cancelled or when it closes on a releasing resolution.",
     )
@@ -90,7 +88,6 @@ class SerialRecallLine(models.Model):
     to_contact = fields.Boolean(
         string="To Contact Another Way",
         readonly=True,
-        index="btree_not_null",
         help="The holder has no email address: reach them by phone or mail.",
     )
     return_picking_id = fields.Many2one("stock.picking", string="Return", readonly=True)

@@ -340,7 +340,10 @@ class TestRecallBackground(RecallCommon):
         recall.action_open()
         self.assertEqual(recall.state, "open")
         self.assertEqual(recall.process_state, "running")
-        self.assertFalse(self.w["W5"].serial_blocked)
+        # Every unit is blocked at once; the rest follows batch after batch.
+        self.assertTrue(self.w["W5"].serial_blocked)
+        self.assertIn(recall.name, self.w["W5"].serial_block_reason)
+        self.assertEqual(self._email_count(recall, self.alice), 0)
         # A first batch, as if the server stopped right after it.
         done = self.env["serial.recall"]._cron_process_open(batch_size=2)
         # Alice's two units come first and together; Bob's next.
