@@ -139,7 +139,6 @@ class SerialRecall(models.Model):
         "serial_recall_vendor_rel",
         "recall_id",
         "partner_id",
-        string="Vendors",
         help="Units whose first receipt came from one of these vendors.",
     )
     quarantine_location_id = fields.Many2one(

@@ -144,7 +144,12 @@ class StockLot(models.Model):
             return f"G|{name}"
         return f"P|{product.id}|{company_id or 0}|{name}"
 
-    @api.depends("serial_loss_state", "serial_quarantine", "serial_quarantine_reason")
+    @api.depends(
+        "serial_loss_state",
+        "serial_quarantine",
+        "serial_quarantine_reason",
+        "serial_recall_line_ids.blocking",
+    )
     def _compute_serial_blocked(self):
         reasons = self._get_serial_block_reasons()
         for lot in self:
@@ -173,6 +178,7 @@ class StockLot(models.Model):
                     if lot.serial_quarantine_reason
                     else self.env._("quarantine")
                 )
+        self._serial_recall_block_reasons(reasons)
         return reasons
 
     # ------------------------------------------------------------------
@@ -588,11 +594,9 @@ class StockLot(models.Model):
         self._message_log_batch(bodies)
         return records
 
-
-class StockLotRecall(models.Model):
-    """Recall campaigns on units (kept apart: it overrides the blocking compute)."""
-
-    _inherit = "stock.lot"
+    # ------------------------------------------------------------------
+    # Recall campaigns
+    # ------------------------------------------------------------------
 
     serial_recall_line_ids = fields.One2many(
         "serial.recall.line",
@@ -601,12 +605,8 @@ class StockLotRecall(models.Model):
         readonly=True,
     )
 
-    @api.depends("serial_recall_line_ids.blocking")
-    def _compute_serial_blocked(self):
-        return super()._compute_serial_blocked()
-
-    def _get_serial_block_reasons(self):
-        reasons = super()._get_serial_block_reasons()
+    def _serial_recall_block_reasons(self, reasons):
+        """Add the reasons of the recall campaigns blocking units of ``self``."""
         if not self.ids:
             return reasons
         lines = self.env["serial.recall.line"].sudo().search_fetch(
