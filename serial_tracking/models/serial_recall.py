@@ -143,7 +143,6 @@ class SerialRecall(models.Model):
     )
     quarantine_location_id = fields.Many2one(
         "stock.location",
-        string="Quarantine Location",
         domain=[("usage", "=", "internal")],
         check_company=True,
         help="When set, opening the campaign creates an internal transfer moving the "

@@ -37,9 +37,7 @@ class SerialRecallLine(models.Model):
         readonly=True,
     )
     recall_state = fields.Selection(related="recall_id.state", string="Campaign Status")
-    company_id = fields.Many2one(
-        related="recall_id.company_id", store=True, readonly=True
-    )
+    company_id = fields.Many2one(related="recall_id.company_id", store=True, readonly=True)
     lot_id = fields.Many2one(
         "stock.lot",
         string="Serial Number",

@@ -609,10 +609,14 @@ class StockLot(models.Model):
         """Add the reasons of the recall campaigns blocking units of ``self``."""
         if not self.ids:
             return reasons
-        lines = self.env["serial.recall.line"].sudo().search_fetch(
-            [("lot_id", "in", self.ids), ("blocking", "=", True)],
-            ["lot_id", "recall_id", "resolution"],
-            order="recall_id",
+        lines = (
+            self.env["serial.recall.line"]
+            .sudo()
+            .search_fetch(
+                [("lot_id", "in", self.ids), ("blocking", "=", True)],
+                ["lot_id", "recall_id", "resolution"],
+                order="recall_id",
+            )
         )
         for line in lines:
             reasons[line.lot_id.id].append(line.recall_id._block_reason(line))
