@@ -126,9 +126,12 @@ class TestRecallScope(RecallCommon):
         self.assertTrue(recall.name.startswith("RCL/"))
         recall.action_compute_scope()
         self.assertEqual(recall.line_ids.lot_id, lots)
+        action = self.env["serial.recall"].action_create_from(
+            "product.template", self.gadget.product_tmpl_id.ids
+        )
+        self.assertEqual(action["context"]["default_product_ids"], self.gadget.ids)
         receipt = (
-            self.w["W13"].serial_ownership_ids.picking_id
-            or self.env["stock.move.line"]
+            self.env["stock.move.line"]
             .search([("lot_id", "=", self.w["W13"].id), ("location_id", "=", self.supplier_loc.id)])
             .picking_id
         )
