@@ -952,7 +952,11 @@ class SerialRecall(models.Model):
             if not partner.email:
                 no_email |= partner_lines
                 continue
-            template_ctx = template.with_context(lang=partner.lang, recall_partner_id=partner.id)
+            template_ctx = template.with_context(
+                lang=partner.lang,
+                recall_partner_id=partner.id,
+                recall_line_ids=partner_lines.ids,
+            )
             body = template_ctx._render_field("body_html", self.ids, compute_lang=False)[self.id]
             subject = template_ctx._render_field("subject", self.ids, compute_lang=False)[self.id]
             self.message_post(
@@ -968,9 +972,22 @@ class SerialRecall(models.Model):
         no_email.write({"to_contact": True})
 
     def _notice_lines(self, partner_id):
-        """Lines of the campaign held by ``partner_id`` (used by the notice template)."""
+        """Lines of the campaign held by ``partner_id`` (notice email and report).
+
+        While notifying, the batch passes the customer's lines in the context
+        (``recall_line_ids``) so that a large campaign is not searched per customer.
+        """
         self.ensure_one()
-        return self.line_ids.filtered(lambda line: line.partner_id.id == partner_id)
+        Line = self.env["serial.recall.line"]
+        line_ids = self.env.context.get("recall_line_ids")
+        if line_ids:
+            lines = Line.browse(line_ids)
+        else:
+            lines = Line.search([("recall_id", "=", self.id), ("partner_id", "=", partner_id)])
+        # Whatever the caller passed, a notice only ever lists the partner's own units.
+        return lines.filtered(
+            lambda line: line.recall_id == self and line.partner_id.id == partner_id
+        )
 
     def _summary_counts(self):
         """``[(state label, count)]`` of the lines, for the summary report."""
