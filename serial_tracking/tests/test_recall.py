@@ -1,3 +1,4 @@
+import contextlib
 from datetime import date
 
 from odoo.exceptions import UserError, ValidationError
@@ -346,6 +347,13 @@ class TestRecallBackground(RecallCommon):
         # Every unit is blocked at once; the rest follows batch after batch.
         self.assertTrue(self.w["W5"].serial_blocked)
         self.assertIn(recall.name, self.w["W5"].serial_block_reason)
+        self.assertEqual(self._email_count(recall, self.alice), 0)
+        # A batch interrupted by a crash leaves nothing behind (one transaction).
+        with contextlib.suppress(RuntimeError), self.env.cr.savepoint():
+            self.env["serial.recall"]._cron_process_open(batch_size=2)
+            raise RuntimeError("worker killed")
+        self.env.invalidate_all()
+        self.assertEqual(recall.process_done_count, 0)
         self.assertEqual(self._email_count(recall, self.alice), 0)
         # A first batch, as if the server stopped right after it.
         done = self.env["serial.recall"]._cron_process_open(batch_size=2)
