@@ -335,8 +335,9 @@ class SerialRecall(models.Model):
                 recall._block_units_now()
                 recall.message_post(
                     body=_(
-                        "Units blocked. Opening %(count)s units in the background; the progress shows on "
-                        "the campaign and a message follows when it is finished.",
+                        "Units blocked. Opening %(count)s units in the background; the "
+                        "progress shows on the campaign and a message follows when it is "
+                        "finished.",
                         count=recall.unit_count,
                     )
                 )
@@ -366,8 +367,8 @@ class SerialRecall(models.Model):
                         recall=recall.name,
                     )
                 )
-            unresolved = recall.line_ids.filtered(
-                lambda line: line.state in self._unresolved_line_states()
+            unresolved = self.env["serial.recall.line"].search(
+                [("recall_id", "=", recall.id), ("state", "in", self._unresolved_line_states())]
             )
             if unresolved and not (force_reason or "").strip():
                 raise UserError(
