@@ -30,10 +30,19 @@
         "wizard/serial_capture_wizard_views.xml",
         "wizard/serial_loss_report_wizard_views.xml",
         "wizard/serial_loss_clear_wizard_views.xml",
+        "data/serial_recall_data.xml",
+        "views/serial_recall_views.xml",
+        "views/serial_recall_line_views.xml",
+        "wizard/serial_recall_resolve_wizard_views.xml",
+        "wizard/serial_recall_return_wizard_views.xml",
+        "wizard/serial_recall_close_wizard_views.xml",
+        "report/serial_recall_reports.xml",
+        "views/serial_recall_portal_templates.xml",
         "views/serial_tracking_menus.xml",
     ],
     "demo": [
         "demo/serial_tracking_demo.xml",
+        "demo/serial_recall_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -6,3 +6,6 @@ from . import stock_lot
 from . import stock_move
 from . import stock_move_line
 from . import stock_quant
+from . import serial_recall
+from . import serial_recall_line
+from . import stock_picking

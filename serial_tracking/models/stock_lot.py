@@ -144,7 +144,12 @@ class StockLot(models.Model):
             return f"G|{name}"
         return f"P|{product.id}|{company_id or 0}|{name}"
 
-    @api.depends("serial_loss_state", "serial_quarantine", "serial_quarantine_reason")
+    @api.depends(
+        "serial_loss_state",
+        "serial_quarantine",
+        "serial_quarantine_reason",
+        "serial_recall_line_ids.blocking",
+    )
     def _compute_serial_blocked(self):
         reasons = self._get_serial_block_reasons()
         for lot in self:
@@ -173,6 +178,7 @@ class StockLot(models.Model):
                     if lot.serial_quarantine_reason
                     else self.env._("quarantine")
                 )
+        self._serial_recall_block_reasons(reasons)
         return reasons
 
     # ------------------------------------------------------------------
@@ -587,3 +593,46 @@ class StockLot(models.Model):
             self.browse(lot_ids).write({"serial_owner_id": owner_id or False})
         self._message_log_batch(bodies)
         return records
+
+    # ------------------------------------------------------------------
+    # Recall campaigns
+    # ------------------------------------------------------------------
+
+    serial_recall_line_ids = fields.One2many(
+        "serial.recall.line",
+        "lot_id",
+        string="Recalls",
+        readonly=True,
+    )
+
+    def _serial_recall_block_reasons(self, reasons):
+        """Add the reasons of the recall campaigns blocking units of ``self``."""
+        if not self.ids:
+            return reasons
+        lines = (
+            self.env["serial.recall.line"]
+            .sudo()
+            .search_fetch(
+                [("lot_id", "in", self.ids), ("blocking", "=", True)],
+                ["lot_id", "recall_id", "resolution"],
+                order="recall_id",
+            )
+        )
+        for line in lines:
+            reasons[line.lot_id.id].append(line.recall_id._block_reason(line))
+        return reasons
+
+    def _serial_recompute_blocked(self):
+        """Recompute the blocking status and reason of ``self`` now."""
+        for fname in ("serial_blocked", "serial_block_reason"):
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset(["serial_blocked", "serial_block_reason"])
+
+    def action_serial_view_recalls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.serial_recall_line_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action

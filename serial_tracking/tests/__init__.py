@@ -4,3 +4,6 @@ from . import test_receipt_capture
 from . import test_security
 from . import test_uniqueness
 from . import test_tour
+from . import test_recall
+from . import test_recall_access
+from . import test_recall_tour
