@@ -1,0 +1,46 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+IDENTIFIER_TYPES = [
+    ("free", "Free text"),
+    ("imei", "IMEI"),
+    ("vin", "VIN"),
+    ("gtin_serial", "GTIN + serial (GS1 AI 21)"),
+]
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    serial_identifier_type = fields.Selection(
+        IDENTIFIER_TYPES,
+        string="Serial Format",
+        default="free",
+        required=True,
+        tracking=True,
+        help="Format every new serial number of this product must pass.\n"
+        "IMEI: 15 digits with a Luhn check digit.\n"
+        "VIN: 17 characters, no I/O/Q, check digit in position 9.\n"
+        "GTIN + serial: the serial is the GS1 AI 21 value (1-20 characters); scanned "
+        "GS1 codes must carry the product's barcode as GTIN.\n"
+        "IMEI and VIN serials are unique across all products.",
+    )
+
+    @api.constrains("serial_identifier_type", "tracking", "barcode")
+    def _check_serial_identifier_type(self):
+        for template in self:
+            if template.serial_identifier_type == "free":
+                continue
+            if template.tracking != "serial":
+                raise ValidationError(
+                    _(
+                        "Product %(product)s: a serial format (%(format)s) only makes "
+                        "sense for products tracked by unique serial number.",
+                        product=template.display_name,
+                        format=dict(
+                            self._fields["serial_identifier_type"]._description_selection(
+                                self.env
+                            )
+                        )[template.serial_identifier_type],
+                    )
+                )

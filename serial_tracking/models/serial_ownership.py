@@ -1,0 +1,75 @@
+from odoo import api, fields, models
+
+OWNERSHIP_ORIGINS = [
+    ("sale", "Sale"),
+    ("transfer", "Transfer"),
+    ("return", "Return"),
+    ("registration", "Registration"),
+]
+
+
+class SerialOwnership(models.Model):
+    _name = "serial.ownership"
+    _description = "Serial Unit Ownership"
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True)
+    company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Owner",
+        required=True,
+        index=True,
+        ondelete="restrict",
+    )
+    date_start = fields.Datetime(string="From", required=True, default=fields.Datetime.now)
+    date_end = fields.Datetime(string="Until", help="Empty while the ownership is current.")
+    origin = fields.Selection(
+        OWNERSHIP_ORIGINS,
+        required=True,
+        default="sale",
+        help="How the owner got the unit.",
+    )
+    end_reason = fields.Selection(
+        OWNERSHIP_ORIGINS,
+        string="Ended By",
+        help="The event that ended this ownership.",
+    )
+    picking_id = fields.Many2one("stock.picking", string="Transfer", index="btree_not_null")
+    note = fields.Char()
+    is_current = fields.Boolean(
+        string="Current", compute="_compute_is_current", search="_search_is_current"
+    )
+
+    _sql_constraints = [
+        (
+            "date_check",
+            "CHECK (date_end IS NULL OR date_end >= date_start)",
+            "An ownership cannot end before it starts.",
+        ),
+    ]
+
+    @api.depends("date_end")
+    def _compute_is_current(self):
+        for record in self:
+            record.is_current = not record.date_end
+
+    def _search_is_current(self, operator, value):
+        if operator not in ("=", "!="):
+            return NotImplemented
+        current = (operator == "=") == bool(value)
+        return [("date_end", "=" if current else "!=", False)]
+
+    @api.depends("lot_id", "partner_id")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = f"{record.lot_id.name} - {record.partner_id.display_name}"

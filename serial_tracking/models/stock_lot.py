@@ -1,0 +1,534 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import identifiers
+
+# Identifier types whose serials are unique across every product of the database.
+GLOBAL_IDENTIFIER_TYPES = ("imei", "vin")
+
+SERIAL_STATES = [
+    ("new", "New"),
+    ("in_stock", "In Stock"),
+    ("delivered", "Delivered"),
+    ("in_repair", "In Repair"),
+    ("scrapped", "Scrapped"),
+    ("consumed", "Consumed"),
+    ("vendor", "Returned to Vendor"),
+]
+
+LOSS_STATES = [
+    ("none", "None"),
+    ("stolen", "Stolen"),
+    ("lost", "Lost"),
+]
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    # Precomputed so the unique key below can be computed before the INSERT (one query
+    # for a whole batch of new serials instead of one UPDATE per serial at flush).
+    company_id = fields.Many2one(
+        compute="_compute_company_id", store=True, readonly=False, precompute=True
+    )
+    serial_identifier_type = fields.Selection(
+        related="product_id.product_tmpl_id.serial_identifier_type",
+        string="Serial Format",
+    )
+    serial_unique_key = fields.Char(
+        compute="_compute_serial_unique_key",
+        store=True,
+        precompute=True,
+        copy=False,
+        readonly=True,
+        help="Technical key behind the database uniqueness of serial numbers: per product "
+        "and company, or across the whole database for IMEI and VIN products.",
+    )
+    serial_state = fields.Selection(
+        SERIAL_STATES,
+        string="Unit Status",
+        default="new",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Where the unit is in its life, derived from its done stock moves.",
+    )
+    serial_owner_id = fields.Many2one(
+        "res.partner",
+        string="Owner",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Current owner: the customer the unit was last delivered or transferred to.",
+    )
+    serial_ownership_ids = fields.One2many(
+        "serial.ownership",
+        "lot_id",
+        string="Ownership History",
+        readonly=True,
+    )
+    serial_loss_state = fields.Selection(
+        LOSS_STATES,
+        string="Theft/Loss",
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Theft and loss registry: a unit reported stolen or lost is blocked and "
+        "flagged if it turns up again.",
+    )
+    serial_loss_date = fields.Date(string="Reported On", readonly=True, copy=False)
+    serial_loss_reference = fields.Char(
+        string="Report Reference",
+        readonly=True,
+        copy=False,
+        help="Police or insurance report reference.",
+    )
+    serial_loss_note = fields.Text(string="Loss Note", readonly=True, copy=False)
+    serial_quarantine = fields.Boolean(
+        string="Quarantine",
+        copy=False,
+        tracking=True,
+        help="Hold the unit: it cannot be reserved, sold or delivered until released.",
+    )
+    serial_quarantine_reason = fields.Char(
+        string="Quarantine Reason", copy=False, tracking=True
+    )
+    serial_blocked = fields.Boolean(
+        string="Blocked",
+        compute="_compute_serial_blocked",
+        store=True,
+        index=True,
+        help="The unit may not be reserved, sold or delivered.",
+    )
+    serial_block_reason = fields.Char(
+        string="Block Reason",
+        compute="_compute_serial_blocked",
+        store=True,
+    )
+
+    _sql_constraints = [
+        (
+            "serial_unique_key_uniq",
+            "unique(serial_unique_key)",
+            "This serial number already exists: serial numbers are unique per product "
+            "and company, and IMEI/VIN serials are unique across all products.",
+        ),
+    ]
+
+    @api.depends(
+        "name", "product_id", "company_id", "product_id.product_tmpl_id.serial_identifier_type"
+    )
+    def _compute_serial_unique_key(self):
+        for lot in self:
+            lot.serial_unique_key = lot._serial_key(
+                lot.product_id, lot.company_id.id, lot.name
+            )
+
+    @api.model
+    def _serial_key(self, product, company_id, name):
+        """Value of the unique key for a serial ``name`` of ``product``."""
+        if not name or not product:
+            return False
+        if product.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES:
+            return f"G|{name}"
+        return f"P|{product.id}|{company_id or 0}|{name}"
+
+    @api.depends("serial_loss_state", "serial_quarantine", "serial_quarantine_reason")
+    def _compute_serial_blocked(self):
+        reasons = self._get_serial_block_reasons()
+        for lot in self:
+            lot_reasons = reasons.get(lot.id) or []
+            lot.serial_blocked = bool(lot_reasons)
+            lot.serial_block_reason = "; ".join(lot_reasons) or False
+
+    def _get_serial_block_reasons(self):
+        """Return ``{lot_id: [reason, ...]}`` for every blocked lot of ``self``.
+
+        Extend this to add blocking sources (recall campaigns do); each source adds its
+        own human readable reason.
+        """
+        reasons = defaultdict(list)
+        loss_labels = dict(LOSS_STATES)
+        for lot in self:
+            if lot.serial_loss_state != "none":
+                reasons[lot.id].append(
+                    _("reported %(state)s", state=loss_labels[lot.serial_loss_state].lower())
+                )
+            if lot.serial_quarantine:
+                reasons[lot.id].append(
+                    _("quarantine: %(reason)s", reason=lot.serial_quarantine_reason)
+                    if lot.serial_quarantine_reason
+                    else _("quarantine")
+                )
+        return reasons
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _serial_check_names(self, product, names, company=None):
+        """Validate serial ``names`` about to be created for ``product``.
+
+        Returns a list of ``(name, reason)`` for every offending entry: malformed for the
+        product's identifier type, duplicated inside ``names``, or already existing.
+        Nothing is written.
+        """
+        return self._serial_check_entries([(product, name) for name in names], company)
+
+    @api.model
+    def _serial_check_entries(self, entries, company=None):
+        """Validate ``entries`` (a list of ``(product, name)``) in one pass.
+
+        The same rules as :meth:`_serial_check_names` for several products at once,
+        with a single database query for the existing serials.
+        """
+        company = company or self.env.company
+        problems = []
+        seen = {}
+        valid = []
+        for product, name in entries:
+            id_type = product.serial_identifier_type or "free"
+            issue = identifiers.check_serial(
+                id_type, name, strict_vin=not company.serial_vin_lenient
+            )
+            if issue:
+                problems.append((name, self._serial_issue_message(issue)))
+                continue
+            key = self._serial_key(product, company.id, name)
+            if key in seen:
+                problems.append((name, _("duplicated in the list")))
+                continue
+            seen[key] = product
+            valid.append((product, name))
+        if valid:
+            problems += self._serial_check_existing(valid, company)
+        return problems
+
+    @api.model
+    def _serial_check_existing(self, entries, company):
+        """Return ``(name, reason)`` for the ``entries`` that already exist."""
+        names = list({name for __, name in entries})
+        global_names = {
+            name for product, name in entries
+            if product.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
+        }
+        # Existence is checked across companies (without reading anything else) because
+        # the uniqueness it anticipates is enforced by the database for all of them.
+        existing = self.sudo().search_fetch(
+            [("name", "in", names)], ["name", "product_id", "company_id"]
+        )
+        found = defaultdict(list)
+        for lot in existing:
+            found[lot.name].append(lot)
+        problems = []
+        for product, name in entries:
+            for lot in found.get(name, ()):
+                same_product = lot.product_id == product and (
+                    not lot.company_id or not company or lot.company_id == company
+                )
+                if same_product or (
+                    name in global_names
+                    and lot.product_id.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
+                ):
+                    problems.append((name, _("already exists")))
+                    break
+        return problems
+
+    @api.model
+    def _serial_issue_message(self, issue):
+        """Translate an identifier issue for the user."""
+        template = identifiers.REASONS[issue.code]
+        return self.env._(template) % issue.params if issue.params else self.env._(template)
+
+    @api.model
+    def _serial_raise_problems(self, problems, title=None):
+        if not problems:
+            return
+        lines = "\n".join(
+            _(" - %(serial)s: %(reason)s", serial=name or _("(empty)"), reason=reason)
+            for name, reason in problems
+        )
+        raise ValidationError(
+            _(
+                "%(title)s\n%(lines)s",
+                title=title or _("These serial numbers cannot be used:"),
+                lines=lines,
+            )
+        )
+
+    def _serial_normalize_vals(self, vals_list):
+        """Normalize names (trim, case) in ``vals_list`` in place; return products."""
+        product_ids = {vals.get("product_id") for vals in vals_list} | {
+            self.env.context.get("default_product_id")
+        }
+        products = self.env["product.product"].browse(pid for pid in product_ids if pid)
+        by_id = {product.id: product for product in products}
+        default_product = by_id.get(self.env.context.get("default_product_id"))
+        for vals in vals_list:
+            product = by_id.get(vals.get("product_id")) or default_product
+            if product and isinstance(vals.get("name"), str):
+                vals["name"] = identifiers.normalize_serial(
+                    product.serial_identifier_type or "free", vals["name"]
+                )
+        return by_id, default_product
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        by_id, default_product = self._serial_normalize_vals(vals_list)
+        entries = []
+        for vals in vals_list:
+            product = by_id.get(vals.get("product_id")) or default_product
+            if product and product.tracking == "serial" and vals.get("name"):
+                entries.append((product, vals["name"]))
+        if entries and not self.env.context.get("serial_skip_validation"):
+            self._serial_raise_problems(self._serial_check_entries(entries))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "name" in vals and not self.env.context.get("serial_skip_validation"):
+            for lot in self:
+                if lot.product_id.tracking != "serial" or vals["name"] == lot.name:
+                    continue
+                name = identifiers.normalize_serial(
+                    lot.serial_identifier_type or "free", vals["name"]
+                )
+                problems = self._serial_check_entries([(lot.product_id, name)], lot.company_id)
+                self._serial_raise_problems(problems)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_serial_report_loss(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Report Stolen or Lost"),
+            "res_model": "serial.loss.report.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_ids": self.ids},
+        }
+
+    def action_serial_clear_loss(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Clear Theft/Loss Flag"),
+            "res_model": "serial.loss.clear.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_ids": self.ids},
+        }
+
+    def action_serial_view_ownership(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.serial_ownership_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"default_lot_id": self.id, "search_default_group_by_lot": 0}
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _serial_report_loss(self, loss_state, date, reference=False, note=False):
+        """Register the units of ``self`` as stolen or lost (blocks them)."""
+        if loss_state not in ("stolen", "lost"):
+            raise UserError(_("A unit can only be reported stolen or lost."))
+        already = self.filtered(lambda lot: lot.serial_loss_state != "none")
+        if already:
+            raise UserError(
+                _(
+                    "Already registered as stolen or lost: %(serials)s",
+                    serials=", ".join(already.mapped("name")),
+                )
+            )
+        self.write(
+            {
+                "serial_loss_state": loss_state,
+                "serial_loss_date": date,
+                "serial_loss_reference": reference,
+                "serial_loss_note": note,
+            }
+        )
+        label = dict(LOSS_STATES)[loss_state]
+        body = Markup("%s<br/>%s") % (
+            _("Reported %(state)s on %(date)s.", state=label.lower(), date=date),
+            _("Reference: %(ref)s", ref=reference or "-"),
+        )
+        if note:
+            body += Markup("<br/>") + note
+        self._message_log_batch({lot.id: body for lot in self})
+
+    def _serial_clear_loss(self, reason):
+        """Clear the theft/loss flag of ``self``: managers only, with a reason."""
+        if not self.env.user.has_group("serial_tracking.group_serial_tracking_manager"):
+            raise UserError(
+                _("Only Serial Tracking managers can clear a stolen or lost flag.")
+            )
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason why the flag is cleared."))
+        flagged = self.filtered(lambda lot: lot.serial_loss_state != "none")
+        if not flagged:
+            raise UserError(_("None of these units is registered as stolen or lost."))
+        bodies = {
+            lot.id: _(
+                "Theft/loss flag (%(state)s) cleared: %(reason)s",
+                state=lot.serial_loss_state,
+                reason=reason,
+            )
+            for lot in flagged
+        }
+        flagged.write(
+            {
+                "serial_loss_state": "none",
+                "serial_loss_date": False,
+                "serial_loss_reference": False,
+                "serial_loss_note": False,
+            }
+        )
+        flagged._message_log_batch(bodies)
+
+    def _serial_check_not_blocked(self, action):
+        """Raise naming every blocked unit of ``self`` if any (``action``: verb)."""
+        blocked = self.filtered("serial_blocked")
+        if blocked:
+            raise UserError(
+                _(
+                    "These units are blocked and cannot be %(action)s:\n%(lines)s",
+                    action=action,
+                    lines="\n".join(
+                        _(" - %(serial)s (%(product)s): %(reason)s",
+                          serial=lot.name,
+                          product=lot.product_id.display_name,
+                          reason=lot.serial_block_reason)
+                        for lot in blocked
+                    ),
+                )
+            )
+
+    def _serial_check_not_lost(self):
+        """Stop a receipt or return of units registered stolen or lost."""
+        flagged = self.filtered(lambda lot: lot.serial_loss_state != "none")
+        if flagged:
+            labels = dict(LOSS_STATES)
+            raise UserError(
+                _(
+                    "These units are registered as stolen or lost and cannot be taken "
+                    "back into stock. Contact a Serial Tracking manager, who can clear "
+                    "the flag with a reason:\n%(lines)s",
+                    lines="\n".join(
+                        _(" - %(serial)s (%(product)s): %(state)s, report %(ref)s",
+                          serial=lot.name,
+                          product=lot.product_id.display_name,
+                          state=labels[lot.serial_loss_state].lower(),
+                          ref=lot.serial_loss_reference or "-")
+                        for lot in flagged
+                    ),
+                )
+            )
+
+    def _serial_refresh_state(self):
+        """Recompute ``serial_state`` of ``self`` from the last done move line.
+
+        One query for the whole recordset, then one write per resulting state.
+        """
+        if not self:
+            return
+        self.env["stock.move.line"].flush_model(["lot_id", "state", "date", "location_dest_id"])
+        self.env["stock.location"].flush_model(["usage", "scrap_location"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (ml.lot_id) ml.lot_id, loc.usage, loc.scrap_location
+              FROM stock_move_line ml
+              JOIN stock_location loc ON loc.id = ml.location_dest_id
+             WHERE ml.lot_id IN %s AND ml.state = 'done'
+          ORDER BY ml.lot_id, ml.date DESC, ml.id DESC
+            """,
+            [tuple(self.ids)],
+        )
+        by_state = defaultdict(list)
+        for lot_id, usage, scrap in self.env.cr.fetchall():
+            by_state[self._serial_state_from_location(usage, scrap)].append(lot_id)
+        found = {lot_id for ids in by_state.values() for lot_id in ids}
+        by_state["new"] += [lot_id for lot_id in self.ids if lot_id not in found]
+        by_state = self._serial_adjust_states(by_state)
+        for state, lot_ids in by_state.items():
+            lots = self.browse(lot_ids).filtered(lambda lot, s=state: lot.serial_state != s)
+            if lots:
+                lots.write({"serial_state": state})
+
+    @api.model
+    def _serial_state_from_location(self, usage, scrap_location):
+        if scrap_location:
+            return "scrapped"
+        return {
+            "internal": "in_stock",
+            "transit": "in_stock",
+            "customer": "delivered",
+            "supplier": "vendor",
+            "production": "consumed",
+            "inventory": "scrapped",
+        }.get(usage, "new")
+
+    def _serial_adjust_states(self, by_state):
+        """Hook: let other features override the state derived from moves."""
+        return by_state
+
+    def _serial_transfer_ownership(self, partner_by_lot, origin, pickings_by_lot=None,
+                                   date=None, note=False):
+        """Close the current ownership of each lot and open a new one.
+
+        ``partner_by_lot`` maps lot ids to the new owner (``res.partner`` record); the
+        company's own partner stands for "back in our hands" and clears
+        ``serial_owner_id``. Everything is written in batch and logged in each unit's
+        chatter.
+        """
+        if not self:
+            return self.env["serial.ownership"]
+        date = date or fields.Datetime.now()
+        pickings_by_lot = pickings_by_lot or {}
+        Ownership = self.env["serial.ownership"].sudo()
+        current = Ownership.search([("lot_id", "in", self.ids), ("date_end", "=", False)])
+        current.write({"date_end": date, "end_reason": origin})
+        previous = {own.lot_id.id: own.partner_id for own in current}
+        company_partners = self.env["res.company"].sudo().search([]).partner_id
+        origin_label = dict(self.env["serial.ownership"]._fields["origin"].selection)[origin]
+        vals_list = []
+        bodies = {}
+        owner_groups = defaultdict(list)
+        for lot in self:
+            partner = partner_by_lot[lot.id].commercial_partner_id
+            picking = pickings_by_lot.get(lot.id)
+            vals_list.append({
+                "lot_id": lot.id,
+                "partner_id": partner.id,
+                "date_start": date,
+                "origin": origin,
+                "picking_id": picking.id if picking else False,
+                "note": note,
+            })
+            new_owner = partner if partner not in company_partners else self.env["res.partner"]
+            owner_groups[new_owner.id].append(lot.id)
+            bodies[lot.id] = _(
+                "Ownership: %(old)s → %(new)s (%(origin)s%(doc)s).",
+                old=previous.get(lot.id, self.env["res.partner"]).display_name or _("none"),
+                new=partner.display_name,
+                origin=origin_label,
+                doc=f", {picking.name}" if picking else "",
+            )
+        records = Ownership.create(vals_list)
+        for owner_id, lot_ids in owner_groups.items():
+            self.browse(lot_ids).write({"serial_owner_id": owner_id or False})
+        self._message_log_batch(bodies)
+        return records

@@ -1,0 +1,3 @@
+from . import serial_capture_wizard
+from . import serial_loss_report_wizard
+from . import serial_loss_clear_wizard

@@ -1,0 +1,195 @@
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.float_utils import float_compare, float_round
+
+from ..tools import identifiers
+
+# Separators tolerated between serials in a pasted list (GS1 strings never hold them).
+SPLIT_RE = re.compile(r"[\s,;]+")
+
+
+class SerialCaptureWizard(models.TransientModel):
+    _name = "serial.capture.wizard"
+    _description = "Capture Serial Numbers"
+
+    move_id = fields.Many2one("stock.move", required=True, readonly=True, ondelete="cascade")
+    picking_id = fields.Many2one(related="move_id.picking_id")
+    product_id = fields.Many2one(related="move_id.product_id")
+    serial_identifier_type = fields.Selection(related="product_id.serial_identifier_type")
+    mode = fields.Selection(
+        [("list", "Paste or scan"), ("generate", "Generate")],
+        default="list",
+        required=True,
+    )
+    serials_text = fields.Text(
+        string="Serial Numbers",
+        help="One serial per line (spaces, commas and semicolons also separate them), or "
+        "scanned GS1 codes such as (01)09506000134352(21)ABC123: the GTIN must be the "
+        "product's barcode and the AI 21 value becomes the serial.",
+    )
+    first_serial = fields.Char(help="First serial of the sequence, e.g. SN0001.")
+    generate_count = fields.Integer(string="Number of Serials")
+    expected_count = fields.Integer(
+        compute="_compute_expected_count",
+        help="Units of the move that have no serial yet.",
+    )
+    entry_count = fields.Integer(string="Entered", compute="_compute_entry_count")
+    allow_partial = fields.Boolean(
+        string="Partial Capture",
+        help="Accept fewer serials than units still to capture (the rest can be captured "
+        "later). Never more.",
+    )
+
+    @api.depends("move_id", "move_id.move_line_ids.lot_name", "move_id.move_line_ids.lot_id")
+    def _compute_expected_count(self):
+        for wizard in self:
+            move = wizard.move_id
+            demand = move.product_uom._compute_quantity(
+                move.product_uom_qty, move.product_id.uom_id
+            )
+            captured = len(wizard._captured_lines())
+            wizard.expected_count = max(int(float_round(demand, 0)) - captured, 0)
+
+    @api.depends("serials_text", "mode", "generate_count")
+    def _compute_entry_count(self):
+        for wizard in self:
+            if wizard.mode == "generate":
+                wizard.entry_count = max(wizard.generate_count, 0)
+            else:
+                wizard.entry_count = len(wizard._split_entries())
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        move = self.env["stock.move"].browse(res.get("move_id"))
+        if move and "generate_count" in fields_list:
+            res["generate_count"] = int(move.product_uom_qty) - len(
+                move.move_line_ids.filtered(lambda ml: ml.lot_id or ml.lot_name)
+            )
+        return res
+
+    def _captured_lines(self):
+        return self.move_id.move_line_ids.filtered(lambda ml: ml.lot_id or ml.lot_name)
+
+    def _split_entries(self):
+        """Return ``[(line_no, raw)]`` for each non-empty entry of the text."""
+        entries = []
+        for line_no, line in enumerate((self.serials_text or "").splitlines(), start=1):
+            for token in SPLIT_RE.split(line.strip()):
+                if token:
+                    entries.append((line_no, token))
+        return entries
+
+    def _parse_entry(self, raw):
+        """Turn one scanned or typed entry into a serial; return ``(serial, error)``."""
+        product = self.product_id
+        if not identifiers.looks_like_gs1(raw):
+            return raw, None
+        try:
+            elements = identifiers.parse_gs1(raw)
+        except identifiers.GS1ParseError as exc:
+            return raw, _("not a valid GS1 code (%(error)s)", error=str(exc))
+        serial = elements.get("21")
+        if not serial:
+            return raw, _("the GS1 code has no serial number (AI 21)")
+        gtin = elements.get("01")
+        if gtin:
+            barcode = product.barcode or ""
+            if not barcode or identifiers.normalize_gtin14(barcode) != gtin:
+                return serial, _(
+                    "GTIN %(gtin)s is not the barcode of %(product)s",
+                    gtin=gtin,
+                    product=product.display_name,
+                )
+        return serial, None
+
+    def _collect_serials(self):
+        """Parse and validate every entry; raise one error listing all problems."""
+        self.ensure_one()
+        if self.mode == "generate":
+            if not self.first_serial or self.generate_count <= 0:
+                raise UserError(_("Give the first serial and a number of serials above zero."))
+            names = [
+                vals["lot_name"]
+                for vals in self.env["stock.lot"].generate_lot_names(
+                    self.first_serial.strip(), self.generate_count
+                )
+            ]
+            entries = [(index, name) for index, name in enumerate(names, start=1)]
+        else:
+            entries = self._split_entries()
+        if not entries:
+            raise UserError(_("Enter or scan at least one serial number."))
+
+        id_type = self.product_id.serial_identifier_type or "free"
+        problems, serials, origin = [], [], {}
+        for line_no, raw in entries:
+            serial, error = self._parse_entry(raw)
+            serial = identifiers.normalize_serial(id_type, serial)
+            if error:
+                problems.append((line_no, raw, error))
+            elif serial in origin:
+                problems.append((line_no, raw, _(
+                    "duplicate of line %(line)s", line=origin[serial][0]
+                )))
+            else:
+                serials.append(serial)
+                origin[serial] = (line_no, raw)
+        Lot = self.env["stock.lot"]
+        company = self.move_id.company_id
+        for serial, reason in Lot._serial_check_names(self.product_id, serials, company):
+            line_no, raw = origin[serial]
+            problems.append((line_no, raw, reason))
+        self._check_count(len(entries), problems)
+        if problems:
+            problems.sort(key=lambda p: p[0])
+            raise ValidationError(
+                _(
+                    "Nothing was recorded. Fix these entries and try again:\n%(lines)s",
+                    lines="\n".join(
+                        _(" - line %(line)s: %(entry)s: %(reason)s",
+                          line=line_no, entry=raw, reason=reason)
+                        for line_no, raw, reason in problems
+                    ),
+                )
+            )
+        return serials
+
+    def _check_count(self, count, problems):
+        expected = self.expected_count
+        if count > expected or (count < expected and not self.allow_partial):
+            problems.append((0, _("count"), _(
+                "%(count)s serials entered for %(expected)s units to capture",
+                count=count, expected=expected,
+            )))
+
+    def action_confirm(self):
+        self.ensure_one()
+        move = self.move_id
+        if move.state in ("done", "cancel"):
+            raise UserError(_("This move is already done or cancelled."))
+        if move.product_id.tracking != "serial":
+            raise UserError(_("%(product)s is not tracked by serial number.",
+                              product=move.product_id.display_name))
+        if not move.picking_type_id.use_create_lots:
+            raise UserError(_("This operation type does not create new serial numbers."))
+        serials = self._collect_serials()
+        self._apply_serials(serials)
+        return {"type": "ir.actions.act_window_close"}
+
+    def _apply_serials(self, serials):
+        """Replace the move's empty lines with one picked line per serial."""
+        move = self.move_id
+        empty = move.move_line_ids.filtered(lambda ml: not ml.lot_id and not ml.lot_name)
+        empty.unlink()
+        vals_list = []
+        for serial in serials:
+            vals = move._prepare_move_line_vals(quantity=1)
+            vals.update(lot_name=serial, picked=True)
+            vals_list.append(vals)
+        self.env["stock.move.line"].create(vals_list)
+        move.picked = True
+        if float_compare(move.quantity, move.product_uom_qty, precision_rounding=move.product_uom.rounding) > 0:
+            raise ValidationError(_("More serials than units on the move."))
