@@ -172,9 +172,15 @@ class PytestReport:
                 name = "%s::%s" % (case.get("classname"), case.get("name"))
                 for child in case:
                     if child.tag in ("failure", "error"):
-                        first = (child.get("message") or "").splitlines()[:1]
+                        # The first lines that say something (not pylint's banners).
+                        lines = [
+                            line.strip()
+                            for line in (child.get("message") or "").splitlines()
+                            if line.strip() and not line.lstrip().startswith("*****")
+                        ]
                         report.problems.append(
-                            "%s %s %s" % (child.tag.upper(), name, " ".join(first))
+                            "%s %s\n      %s"
+                            % (child.tag.upper(), name, "\n      ".join(lines[:3]))
                         )
                     elif child.tag == "skipped":
                         report.problems.append(
@@ -241,7 +247,7 @@ def main(argv=None):
         pyt = PytestReport.parse(args.junit, args.pytest_exit)
         print("--- repository tests (pytest, %s)" % args.junit)
         for problem in pyt.problems:
-            print("  " + problem[:300])
+            print("  " + problem[:600])
         print("  pytest: %d passed, %d failed, %d skipped" % (pyt.passed, pyt.failed, pyt.skipped))
         passed += pyt.passed
         failed += pyt.failed
