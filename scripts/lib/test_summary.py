@@ -73,6 +73,7 @@ class OdooReport:
         self.failed_tests = set()
         self.skips = []  # (description, reason)
         self.stray_errors = []  # ERROR/CRITICAL lines not explained by a failed test
+        self.erring_tests = set()  # tests that logged such a line
         self.started = 0
 
     @classmethod
@@ -120,9 +121,10 @@ class OdooReport:
                 pass  # restates failures already counted
             else:
                 pending.append((current, "%s %s: %s" % (level, logger, msg)))
-        report.stray_errors = [
-            line for test, line in pending if test is None or test not in report.failed_tests
-        ]
+        unexplained = [(test, line) for test, line in pending if test not in report.failed_tests]
+        report.stray_errors = [line for _test, line in unexplained]
+        # A test that logged an error is not a passed test, even if it asserted nothing wrong.
+        report.erring_tests = {test for test, _line in unexplained if test is not None}
         return report
 
     @property
@@ -135,7 +137,7 @@ class OdooReport:
             return 0
         started_skips = sum(1 for test, _reason in self.skips if not test.startswith(CLASS_LEVEL))
         started_failures = sum(1 for test in self.failed_tests if not test.startswith(CLASS_LEVEL))
-        return max(0, self.ran - started_skips - started_failures)
+        return max(0, self.ran - started_skips - started_failures - len(self.erring_tests))
 
     def failed_count(self, exit_code):
         count = len(self.stray_errors)
@@ -233,7 +235,7 @@ def main(argv=None):
         for test, reason in odoo.skips:
             print("  SKIPPED: %s : %s\n    (%s)" % (test, reason, _skip_hint(reason)))
         for line in odoo.stray_errors:
-            print("  error logged outside a failing test: %s" % line[:300])
+            print("  error in the log (counts as a failure): %s" % line[:300])
         if args.odoo_exit not in (0, None):
             print("  Odoo exited with status %s" % args.odoo_exit)
         print(
