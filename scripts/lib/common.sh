@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Shared by scripts/run and scripts/test: locate Odoo 18.0, build the addons
 # path, check PostgreSQL. Source it; it defines functions and a few variables.
 
