@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 IDENTIFIER_TYPES = [
@@ -33,14 +33,12 @@ class ProductTemplate(models.Model):
                 continue
             if template.tracking != "serial":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Product %(product)s: a serial format (%(format)s) only makes "
                         "sense for products tracked by unique serial number.",
                         product=template.display_name,
                         format=dict(
-                            self._fields["serial_identifier_type"]._description_selection(
-                                self.env
-                            )
+                            self._fields["serial_identifier_type"]._description_selection(self.env)
                         )[template.serial_identifier_type],
                     )
                 )
