@@ -31,9 +31,14 @@
         "wizard/serial_loss_report_wizard_views.xml",
         "wizard/serial_loss_clear_wizard_views.xml",
         "views/serial_tracking_menus.xml",
+        "views/sale_order_views.xml",
+        "views/sale_portal_templates.xml",
+        "views/account_move_views.xml",
+        "report/sale_order_report.xml",
     ],
     "demo": [
         "demo/serial_tracking_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

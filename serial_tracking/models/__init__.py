@@ -6,3 +6,7 @@ from . import stock_lot
 from . import stock_move
 from . import stock_move_line
 from . import stock_quant
+from . import sale_order
+from . import sale_order_line
+from . import stock_rule
+from . import account_move_line
