@@ -5,17 +5,25 @@ import { registry } from "@web/core/registry";
 const scanCell = ".o_field_widget[name=order_line] .o_data_row:first-child td[name=serial_scan]";
 const tags = ".o_field_widget[name=order_line] .o_data_row:first-child td[name=serial_lot_ids]";
 
-function scan(serial) {
+function scan(code, serial) {
     return [
         {
-            content: `select the scan cell for ${serial}`,
+            content: "the line is not being edited",
+            trigger: ".o_field_widget[name=order_line] .o_data_row:first-child:not(.o_selected_row)",
+        },
+        {
+            content: `select the scan cell for ${code}`,
             trigger: scanCell,
             run: "click",
         },
         {
-            content: `scan ${serial}`,
-            trigger: `${scanCell} input`,
-            run: `edit ${serial} && click .o_form_view .o_breadcrumb`,
+            content: `scan ${code}`,
+            trigger: `${scanCell} input:focus`,
+            async run(helpers) {
+                // A function, not "edit ...": the string form would mangle "(".
+                await helpers.edit(code);
+                await helpers.click(".o_form_view .oe_title");
+            },
         },
         {
             content: `${serial} is captured on the line`,
@@ -30,8 +38,9 @@ registry.category("web_tour.tours").add("serial_tracking_sale_capture_tour", {
             content: "the order line waits for its serials",
             trigger: ".o_field_widget[name=order_line] .o_data_row:first-child:contains(Camera Z9)",
         },
-        ...scan("CAM-001"),
-        ...scan("(01)09506000134376(21)CAM-002"),
+        ...scan("CAM-001", "CAM-001"),
+        // A GS1 DataMatrix read by a scanner: GTIN of the product + serial (AI 21).
+        ...scan("(01)09506000134376(21)CAM-002", "CAM-002"),
         {
             content: "confirm the order",
             trigger: ".o_statusbar_buttons button[name=action_confirm]",
