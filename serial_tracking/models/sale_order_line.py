@@ -98,7 +98,7 @@ class SaleOrderLine(models.Model):
 
     def _serial_delivered_lots(self):
         """Return ``{line_id: lots}`` delivered to the customer by each line's moves."""
-        result = defaultdict(lambda: self.env["stock.lot"])
+        lot_ids = defaultdict(set)
         moves = self.sudo().move_ids.filtered(
             lambda m: m.state == "done"
             and m.location_dest_id.usage == "customer"
@@ -106,8 +106,11 @@ class SaleOrderLine(models.Model):
         )
         for ml in moves.move_line_ids:
             if ml.lot_id and ml.state == "done":
-                result[ml.move_id.sale_line_id.id] |= ml.lot_id
-        return result
+                lot_ids[ml.move_id.sale_line_id.id].add(ml.lot_id.id)
+        Lot = self.env["stock.lot"]
+        return defaultdict(lambda: Lot, {
+            line_id: Lot.browse(ids) for line_id, ids in lot_ids.items()
+        })
 
     def _serial_lookup_scan(self, code):
         """Find the unit behind a typed or scanned ``code`` for this line.
@@ -249,7 +252,17 @@ class SaleOrderLine(models.Model):
         """Check every line of ``self`` in one pass; raise listing every problem."""
         lines = self.filtered(lambda line: line.serial_lot_ids or line.serial_sale_capture)
         confirmed = lines.filtered(lambda line: line.state == "sale")
-        self._serial_raise(lines._serial_capture_problems(), confirmed._serial_count_problems())
+        problems = lines._serial_capture_problems() + confirmed._serial_delivered_problems()
+        self._serial_raise(problems, confirmed._serial_count_problems())
+
+    def _serial_delivered_problems(self):
+        """Units already delivered by a line stay on it: history is not rewritten."""
+        delivered = self._serial_delivered_lots()
+        return [
+            (line, lot, self.env._("it was already delivered by this line"))
+            for line in self
+            for lot in delivered.get(line.id, self.env["stock.lot"]) - line.serial_lot_ids
+        ]
 
     def _serial_count_problems(self):
         """Return a message for every capture line whose serial count is not its quantity."""

@@ -76,9 +76,10 @@ class StockMove(models.Model):
         """Refuse to deliver other units than the captured ones."""
         problems = []
         for move in self.filtered("serial_lot_ids"):
+            captured = set(move.serial_lot_ids.ids)
             for ml in move.move_line_ids:
                 if ml.quantity and (ml.picked or not move.picked) and (
-                    ml.lot_id not in move.serial_lot_ids
+                    ml.lot_id.id not in captured
                 ):
                     problems.append(self.env._(
                         " - %(serial)s (%(product)s): not captured on %(order)s, whose "
@@ -96,10 +97,11 @@ class StockMove(models.Model):
 
     def _serial_release_other_lots(self):
         """Unreserve the move lines of ``self`` whose unit is no longer captured."""
+        captured = {move.id: set(move.serial_lot_ids.ids) for move in self}
         self.move_line_ids.filtered(
             lambda ml: ml.state not in ("done", "cancel")
             and ml.lot_id
-            and ml.lot_id not in ml.move_id.serial_lot_ids
+            and ml.lot_id.id not in captured[ml.move_id.id]
         ).unlink()
         self._recompute_state()
 

@@ -12,7 +12,7 @@ class StockQuant(models.Model):
             owner_id=owner_id, strict=strict,
         )
         restrict = self.env.context.get("serial_restrict_lot_ids")
-        if restrict:
+        if restrict and not lot_id:
             # A move delivering units captured on a sales order reserves only those.
             domain = expression.AND([domain, [("lot_id", "in", list(restrict))]])
         return domain

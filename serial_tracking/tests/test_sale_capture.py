@@ -258,6 +258,9 @@ class TestSaleCapture(SaleCaptureCase):
         self._validate(backorder)
         self.assertEqual(set(lots.mapped("serial_state")), {"delivered"})
         self.assertEqual(order.order_line.qty_delivered, 3)
+        with self.assertRaisesMsg(ValidationError, "CAM-002 .*already delivered by this line"):
+            order.order_line.serial_lot_ids = [Command.unlink(lots[1].id),
+                                               Command.link(self.lots[4].id)]
 
     def test_swap_on_confirmed_order(self):
         order = self._order([(self.product, 2, self.lots[:2])])
