@@ -359,9 +359,17 @@ class TestSaleCapture(SaleCaptureCase):
         invoice.action_post()
         lot_values = invoice._get_invoiced_lot_values()
         self.assertEqual({v["lot_name"] for v in lot_values}, {"CAM-001", "CAM-002"})
-        pdf = self.env["ir.actions.report"]._render_qweb_html(
+        # An accountant without sales or inventory rights prints and opens the invoice.
+        accountant = self.env["res.users"].create({
+            "name": "Acc Only", "login": "acc_only_serial",
+            "groups_id": [Command.set([self.env.ref("account.group_account_invoice").id])],
+        })
+        self.assertFalse(accountant.has_group("sales_team.group_sale_salesman"))
+        pdf = self.env["ir.actions.report"].with_user(accountant)._render_qweb_html(
             "account.account_invoices", invoice.ids)[0].decode()
         self.assertIn("CAM-001, CAM-002", pdf)
+        with Form(invoice.with_user(accountant)) as invoice_form:
+            self.assertEqual(invoice_form.partner_id, self.partner)
 
     def test_multi_step_delivery(self):
         self.warehouse.delivery_steps = "pick_ship"
