@@ -279,8 +279,16 @@ class TestSaleCapture(SaleCaptureCase):
         move = picking.move_ids.filtered(lambda m: m.state != "cancel")
         self.assertEqual(move.product_uom_qty, 3)
         self.assertEqual(self._reserved_lots(picking), self.lots[1] | self.lots[4] | self.lots[5])
+        # Fewer units: the unit removed is released.
+        with Form(order) as order_form, order_form.order_line.edit(0) as line:
+            line.product_uom_qty = 2
+            line.serial_lot_ids.remove(self.lots[1].id)
+        moves = picking.move_ids.filtered(lambda m: m.state != "cancel")
+        self.assertEqual(sum(moves.mapped("product_uom_qty")), 2)
+        self.assertEqual(self._reserved_lots(picking), self.lots[4] | self.lots[5])
+        self.assertEqual(moves.serial_lot_ids, self.lots[4] | self.lots[5])
         # The count must stay right on a confirmed order.
-        with self.assertRaisesMsg(ValidationError, "3.0 units ordered, 2 serials"):
+        with self.assertRaisesMsg(ValidationError, "2.0 units ordered, 1 serials"):
             order.order_line.serial_lot_ids = [Command.unlink(self.lots[5].id)]
         self._validate(picking)
         self.assertEqual(self.lots[4].serial_owner_id, self.partner)
