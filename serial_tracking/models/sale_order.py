@@ -1,12 +1,15 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    serial_warning = fields.Text(
+    serial_warning = fields.Html(
         string="Serial Warning",
         compute="_compute_serial_warning",
+        sanitize=False,
         help="Captured units that became blocked after they were chosen: swap them "
         "before the delivery.",
     )
@@ -18,23 +21,30 @@ class SaleOrder(models.Model):
     )
     def _compute_serial_warning(self):
         for order in self:
-            lines = []
+            items = []
             if order.state != "cancel":
                 for line in order.order_line:
-                    for lot in line.sudo().serial_open_lot_ids.filtered("serial_blocked"):
-                        lines.append(self.env._(
+                    lots = line.sudo().serial_open_lot_ids.filtered("serial_blocked")
+                    items += [
+                        Markup("<li>%s</li>")
+                        % self.env._(
                             "%(serial)s (%(product)s): %(reason)s",
                             serial=lot.name,
                             product=line.product_id.display_name,
                             reason=lot.serial_block_reason,
-                        ))
+                        )
+                        for lot in lots
+                    ]
             order.serial_warning = (
-                self.env._(
-                    "These captured units are blocked and cannot be delivered; replace "
-                    "them on the order lines:\n%(lines)s",
-                    lines="\n".join(lines),
+                Markup("%s<ul class='mb-0'>%s</ul>")
+                % (
+                    self.env._(
+                        "These captured units are blocked and cannot be delivered; "
+                        "replace them on the order lines:"
+                    ),
+                    Markup().join(items),
                 )
-                if lines
+                if items
                 else False
             )
 
@@ -45,13 +55,17 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # Lines are checked together by the order constraint (duplicates across lines).
-        orders = super(SaleOrder, self.with_context(serial_defer_line_check=True)).create(
-            vals_list
-        )
+        orders = super(
+            SaleOrder, self.with_context(serial_defer_line_check=True)
+        ).create(vals_list)
         return orders.with_env(self.env)
 
     def write(self, vals):
-        orders = self.with_context(serial_defer_line_check=True) if "order_line" in vals else self
+        orders = (
+            self.with_context(serial_defer_line_check=True)
+            if "order_line" in vals
+            else self
+        )
         return super(SaleOrder, orders).write(vals)
 
     def action_confirm(self):

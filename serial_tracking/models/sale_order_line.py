@@ -81,14 +81,19 @@ class SaleOrderLine(models.Model):
         self.serial_scan = False
         lot, error = self._serial_lookup_scan(code)
         if error:
-            return {"warning": {"title": self.env._("Serial refused"), "message": error}}
+            return {
+                "warning": {"title": self.env._("Serial refused"), "message": error}
+            }
         self.serial_lot_ids |= lot
 
     def write(self, vals):
         res = super().write(vals)
         if {"serial_lot_ids", "serial_scan", "product_uom_qty"} & set(vals):
             self.filtered(
-                lambda line: line.state == "sale" and line.serial_lot_ids
+                lambda line: (
+                    line.state == "sale"
+                    and (line.serial_sale_capture or line.serial_lot_ids)
+                )
             )._serial_sync_moves()
         return res
 
@@ -100,17 +105,19 @@ class SaleOrderLine(models.Model):
         """Return ``{line_id: lots}`` delivered to the customer by each line's moves."""
         lot_ids = defaultdict(set)
         moves = self.sudo().move_ids.filtered(
-            lambda m: m.state == "done"
-            and m.location_dest_id.usage == "customer"
-            and m.location_id.usage != "customer"
+            lambda m: (
+                m.state == "done"
+                and m.location_dest_id.usage == "customer"
+                and m.location_id.usage != "customer"
+            )
         )
         for ml in moves.move_line_ids:
             if ml.lot_id and ml.state == "done":
                 lot_ids[ml.move_id.sale_line_id.id].add(ml.lot_id.id)
         Lot = self.env["stock.lot"]
-        return defaultdict(lambda: Lot, {
-            line_id: Lot.browse(ids) for line_id, ids in lot_ids.items()
-        })
+        return defaultdict(
+            lambda: Lot, {line_id: Lot.browse(ids) for line_id, ids in lot_ids.items()}
+        )
 
     def _serial_lookup_scan(self, code):
         """Find the unit behind a typed or scanned ``code`` for this line.
@@ -135,12 +142,16 @@ class SaleOrderLine(models.Model):
             try:
                 elements = identifiers.parse_gs1(code)
             except identifiers.GS1ParseError as exc:
-                return Lot, self.env._("%(code)s is not a valid GS1 code: %(error)s", code=code,
-                              error=Lot._serial_issue_message(exc.issue))
+                return Lot, self.env._(
+                    "%(code)s is not a valid GS1 code: %(error)s",
+                    code=code,
+                    error=Lot._serial_issue_message(exc.issue),
+                )
             serial = elements.get("21")
             if not serial:
-                return Lot, self.env._("The GS1 code %(code)s has no serial number (AI 21).",
-                              code=code)
+                return Lot, self.env._(
+                    "The GS1 code %(code)s has no serial number (AI 21).", code=code
+                )
             gtin = elements.get("01")
             if gtin and (
                 not product.barcode
@@ -148,9 +159,13 @@ class SaleOrderLine(models.Model):
             ):
                 return Lot, self.env._(
                     "Serial %(serial)s: GTIN %(gtin)s is not the barcode of %(product)s.",
-                    serial=serial, gtin=gtin, product=product.display_name,
+                    serial=serial,
+                    gtin=gtin,
+                    product=product.display_name,
                 )
-        serial = identifiers.normalize_serial(product.serial_identifier_type or "free", serial)
+        serial = identifiers.normalize_serial(
+            product.serial_identifier_type or "free", serial
+        )
         # Across companies on purpose, to tell "another company's unit" from "unknown".
         candidates = Lot.sudo().search_fetch(
             [("name", "=", serial)], ["name", "product_id", "company_id"]
@@ -167,11 +182,16 @@ class SaleOrderLine(models.Model):
             )
         lot = lot[0]
         if lot in self.serial_lot_ids:
-            return Lot, self.env._("Serial %(serial)s is already on this line.", serial=serial)
+            return Lot, self.env._(
+                "Serial %(serial)s is already on this line.", serial=serial
+            )
         reasons = self._serial_lot_reasons([(self, lot)])
         if reasons:
-            return Lot, self.env._("Serial %(serial)s cannot be sold here: %(reason)s",
-                          serial=serial, reason=reasons[0][2])
+            return Lot, self.env._(
+                "Serial %(serial)s cannot be sold here: %(reason)s",
+                serial=serial,
+                reason=reasons[0][2],
+            )
         return Lot.browse(lot.id), None
 
     def _serial_capture_problems(self):
@@ -192,30 +212,25 @@ class SaleOrderLine(models.Model):
     def _serial_lot_reasons(self, pairs):
         """Return ``[(line, lot, reason)]`` for the ``(line, lot)`` pairs refused.
 
-        One query for the stock of all units, one for the lines holding them.
+        Set-based: one query for where the units are, one for the lines holding them.
         """
         if not pairs:
             return []
         lots = self.env["stock.lot"].sudo().browse({lot.id for __, lot in pairs})
-        lots.fetch(["name", "product_id", "company_id", "serial_state", "serial_blocked",
-                    "serial_block_reason"])
-        # Warehouses in which each unit is on hand.
-        in_warehouses = defaultdict(set)
-        for lot, location in self.env["stock.quant"].sudo()._read_group(
-            [("lot_id", "in", lots.ids), ("location_id.usage", "=", "internal"),
-             ("quantity", ">", 0)],
-            ["lot_id", "location_id"],
-        ):
-            in_warehouses[lot.id].add(location.warehouse_id.id)
-        # Open lines holding each unit (other than the lines checked).
-        line_ids = {line._origin.id for line, __ in pairs if line._origin.id}
-        holders = defaultdict(lambda: self.browse())
-        for holder in self.sudo().search_fetch(
-            [("serial_open_lot_ids", "in", lots.ids), ("id", "not in", list(line_ids))],
-            ["order_id", "serial_open_lot_ids"],
-        ):
-            for lot in holder.serial_open_lot_ids:
-                holders[lot.id] |= holder
+        lots.fetch(
+            [
+                "name",
+                "product_id",
+                "company_id",
+                "serial_state",
+                "serial_blocked",
+                "serial_block_reason",
+            ]
+        )
+        in_warehouses = self._serial_lot_warehouses(lots)
+        holders = self._serial_lot_holders(
+            lots, {line._origin.id for line, __ in pairs if line._origin.id}
+        )
         seen = defaultdict(list)
         for line, lot in pairs:
             seen[lot.id].append(line)
@@ -224,35 +239,90 @@ class SaleOrderLine(models.Model):
         for line, lot in pairs:
             lot = lots.browse(lot.id)
             if lot.product_id != line.product_id:
-                reason = self.env._("it is a unit of %(product)s", product=lot.product_id.display_name)
+                reason = self.env._(
+                    "it is a unit of %(product)s", product=lot.product_id.display_name
+                )
             elif lot.company_id and lot.company_id != line.company_id:
-                reason = self.env._("it belongs to company %(company)s",
-                           company=lot.company_id.display_name)
+                reason = self.env._(
+                    "it belongs to company %(company)s",
+                    company=lot.company_id.display_name,
+                )
             elif lot.serial_blocked:
-                reason = self.env._("it is blocked (%(reason)s)", reason=lot.serial_block_reason)
+                reason = self.env._(
+                    "it is blocked (%(reason)s)", reason=lot.serial_block_reason
+                )
             elif holders.get(lot.id):
-                reason = self.env._("it is already captured on %(orders)s",
-                           orders=", ".join(holders[lot.id].order_id.mapped("name")))
+                reason = self.env._(
+                    "it is already captured on %(orders)s",
+                    orders=", ".join(holders[lot.id].order_id.mapped("name")),
+                )
             elif len(seen[lot.id]) > 1:
-                reason = self.env._("it is captured on several lines (%(orders)s)",
-                           orders=", ".join(
-                               f"{ln.order_id.name or self.env._('new order')} / "
-                               f"{ln.product_id.display_name}" for ln in seen[lot.id]))
+                reason = self.env._(
+                    "it is captured on several lines (%(orders)s)",
+                    orders=", ".join(
+                        f"{ln.order_id.name or self.env._('new order')} / "
+                        f"{ln.product_id.display_name}"
+                        for ln in seen[lot.id]
+                    ),
+                )
             elif lot.serial_state != "in_stock":
-                reason = self.env._("it is not in stock (%(state)s)", state=states[lot.serial_state])
-            elif line.warehouse_id and line.warehouse_id.id not in in_warehouses[lot.id]:
-                reason = self.env._("it is not in stock in warehouse %(warehouse)s",
-                           warehouse=line.warehouse_id.display_name)
+                reason = self.env._(
+                    "it is not in stock (%(state)s)", state=states[lot.serial_state]
+                )
+            elif (
+                line.warehouse_id and line.warehouse_id.id not in in_warehouses[lot.id]
+            ):
+                reason = self.env._(
+                    "it is not in stock in warehouse %(warehouse)s",
+                    warehouse=line.warehouse_id.display_name,
+                )
             else:
                 continue
             problems.append((line, lot, reason))
         return problems
 
+    @api.model
+    def _serial_lot_warehouses(self, lots):
+        """Return ``{lot_id: {warehouse_id, ...}}``: where each unit is on hand."""
+        in_warehouses = defaultdict(set)
+        domain = [
+            ("lot_id", "in", lots.ids),
+            ("location_id.usage", "=", "internal"),
+            ("quantity", ">", 0),
+        ]
+        for lot, location in (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(domain, ["lot_id", "location_id"])
+        ):
+            in_warehouses[lot.id].add(location.warehouse_id.id)
+        return in_warehouses
+
+    @api.model
+    def _serial_lot_holders(self, lots, exclude_line_ids=()):
+        """Return ``{lot_id: lines}``: the open lines (but ``exclude_line_ids``) holding
+        each unit."""
+        holders = defaultdict(lambda: self.browse())
+        for holder in self.sudo().search_fetch(
+            [
+                ("serial_open_lot_ids", "in", lots.ids),
+                ("id", "not in", list(exclude_line_ids)),
+            ],
+            ["order_id", "serial_open_lot_ids"],
+        ):
+            for lot in holder.serial_open_lot_ids:
+                holders[lot.id] |= holder
+        return holders
+
     def _serial_check_lines(self):
         """Check every line of ``self`` in one pass; raise listing every problem."""
-        lines = self.filtered(lambda line: line.serial_lot_ids or line.serial_sale_capture)
+        lines = self.filtered(
+            lambda line: line.serial_lot_ids or line.serial_sale_capture
+        )
         confirmed = lines.filtered(lambda line: line.state == "sale")
-        problems = lines._serial_capture_problems() + confirmed._serial_delivered_problems()
+        problems = (
+            lines._serial_capture_problems() + confirmed._serial_delivered_problems()
+        )
         self._serial_raise(problems, confirmed._serial_count_problems())
 
     def _serial_delivered_problems(self):
@@ -261,21 +331,30 @@ class SaleOrderLine(models.Model):
         return [
             (line, lot, self.env._("it was already delivered by this line"))
             for line in self
-            for lot in delivered.get(line.id, self.env["stock.lot"]) - line.serial_lot_ids
+            for lot in delivered.get(line.id, self.env["stock.lot"])
+            - line.serial_lot_ids
         ]
 
     def _serial_count_problems(self):
         """Return a message for every capture line whose serial count is not its quantity."""
         messages = []
-        for line in self.filtered(lambda ln: ln.serial_sale_capture and not ln.display_type):
-            qty = line.product_uom._compute_quantity(line.product_uom_qty, line.product_id.uom_id)
+        for line in self.filtered(
+            lambda ln: ln.serial_sale_capture and not ln.display_type
+        ):
+            qty = line.product_uom._compute_quantity(
+                line.product_uom_qty, line.product_id.uom_id
+            )
             if float_compare(len(line.serial_lot_ids), qty, precision_digits=3):
-                messages.append(self.env._(
-                    " - %(order)s / %(product)s: %(qty)s units ordered, %(count)s serials "
-                    "captured",
-                    order=line.order_id.name, product=line.product_id.display_name,
-                    qty=qty, count=len(line.serial_lot_ids),
-                ))
+                messages.append(
+                    self.env._(
+                        " - %(order)s / %(product)s: %(qty)s units ordered, %(count)s serials "
+                        "captured",
+                        order=line.order_id.name,
+                        product=line.product_id.display_name,
+                        qty=qty,
+                        count=len(line.serial_lot_ids),
+                    )
+                )
         return messages
 
     @api.model
@@ -284,18 +363,28 @@ class SaleOrderLine(models.Model):
             return
         parts = []
         if count_messages:
-            parts.append(self.env._("Capture exactly one serial per unit:\n%(lines)s",
-                           lines="\n".join(count_messages)))
+            parts.append(
+                self.env._(
+                    "Capture exactly one serial per unit:\n%(lines)s",
+                    lines="\n".join(count_messages),
+                )
+            )
         if problems:
-            parts.append(self.env._(
-                "These serials cannot be sold:\n%(lines)s",
-                lines="\n".join(
-                    self.env._(" - %(serial)s (%(order)s / %(product)s): %(reason)s",
-                      serial=lot.name, order=line.order_id.name or self.env._("new order"),
-                      product=line.product_id.display_name, reason=reason)
-                    for line, lot, reason in problems
-                ),
-            ))
+            parts.append(
+                self.env._(
+                    "These serials cannot be sold:\n%(lines)s",
+                    lines="\n".join(
+                        self.env._(
+                            " - %(serial)s (%(order)s / %(product)s): %(reason)s",
+                            serial=lot.name,
+                            order=line.order_id.name or self.env._("new order"),
+                            product=line.product_id.display_name,
+                            reason=reason,
+                        )
+                        for line, lot, reason in problems
+                    ),
+                )
+            )
         raise ValidationError("\n\n".join(parts))
 
     def _serial_sync_moves(self):
@@ -308,8 +397,10 @@ class SaleOrderLine(models.Model):
         to_assign = self.env["stock.move"]
         for line in self.sudo():
             moves = line.move_ids.filtered(
-                lambda m: m.state not in ("done", "cancel")
-                and m.location_dest_id.usage == "customer"
+                lambda m: (
+                    m.state not in ("done", "cancel")
+                    and m.location_dest_id.usage == "customer"
+                )
             ).sorted("id")
             chains = {move: move | move._serial_open_origin_moves() for move in moves}
             remaining = line.serial_open_lot_ids

@@ -21,27 +21,33 @@ class SaleCaptureCase(TransactionCase):
         cls.stock = cls.warehouse.lot_stock_id
         cls.partner = cls.env["res.partner"].create({"name": "Serial Buyer"})
         Product = cls.env["product.product"]
-        cls.product = Product.create({
-            "name": "Camera Z9",
-            "is_storable": True,
-            "tracking": "serial",
-            "serial_sale_capture": True,
-            "list_price": 1000.0,
-            "invoice_policy": "order",
-        })
-        cls.other_product = Product.create({
-            "name": "Lens 50mm",
-            "is_storable": True,
-            "tracking": "serial",
-            "serial_sale_capture": True,
-            "barcode": "09506000134369",
-            "serial_identifier_type": "gtin_serial",
-        })
-        cls.plain_product = Product.create({
-            "name": "Camera Strap",
-            "is_storable": True,
-            "tracking": "serial",
-        })
+        cls.product = Product.create(
+            {
+                "name": "Camera Z9",
+                "is_storable": True,
+                "tracking": "serial",
+                "serial_sale_capture": True,
+                "list_price": 1000.0,
+                "invoice_policy": "order",
+            }
+        )
+        cls.other_product = Product.create(
+            {
+                "name": "Lens 50mm",
+                "is_storable": True,
+                "tracking": "serial",
+                "serial_sale_capture": True,
+                "barcode": "09506000134369",
+                "serial_identifier_type": "gtin_serial",
+            }
+        )
+        cls.plain_product = Product.create(
+            {
+                "name": "Camera Strap",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
         cls.lots = cls._make_units(cls.product, [f"CAM-{i:03d}" for i in range(1, 9)])
         cls.other_lots = cls._make_units(cls.other_product, ["LENS-1", "LENS-2"])
         cls.plain_lots = cls._make_units(cls.plain_product, ["STRAP-1", "STRAP-2"])
@@ -50,17 +56,32 @@ class SaleCaptureCase(TransactionCase):
     def _make_units(cls, product, names, location=None, company=None):
         company = company or cls.company
         location = location or cls.stock
-        lots = cls.env["stock.lot"].with_company(company).create(
-            [{"name": name, "product_id": product.id, "company_id": company.id}
-             for name in names]
+        lots = (
+            cls.env["stock.lot"]
+            .with_company(company)
+            .create(
+                [
+                    {"name": name, "product_id": product.id, "company_id": company.id}
+                    for name in names
+                ]
+            )
         )
-        quants = cls.env["stock.quant"].with_company(company).with_context(
-            inventory_mode=True
-        ).create([
-            {"product_id": product.id, "lot_id": lot.id, "location_id": location.id,
-             "inventory_quantity": 1}
-            for lot in lots
-        ])
+        quants = (
+            cls.env["stock.quant"]
+            .with_company(company)
+            .with_context(inventory_mode=True)
+            .create(
+                [
+                    {
+                        "product_id": product.id,
+                        "lot_id": lot.id,
+                        "location_id": location.id,
+                        "inventory_quantity": 1,
+                    }
+                    for lot in lots
+                ]
+            )
+        )
         quants.action_apply_inventory()
         return lots
 
@@ -86,7 +107,10 @@ class SaleCaptureCase(TransactionCase):
 
     def _validate(self, picking, backorder=True):
         res = picking.button_validate()
-        if isinstance(res, dict) and res.get("res_model") == "stock.backorder.confirmation":
+        if (
+            isinstance(res, dict)
+            and res.get("res_model") == "stock.backorder.confirmation"
+        ):
             wizard = Form.from_action(self.env, res).save()
             if backorder:
                 wizard.process()
@@ -100,7 +124,9 @@ class SaleCaptureCase(TransactionCase):
 @tagged("post_install", "-at_install")
 class TestSaleCapture(SaleCaptureCase):
     def test_flag_only_for_serial_products(self):
-        product = self.env["product.product"].create({"name": "Cable", "is_storable": True})
+        product = self.env["product.product"].create(
+            {"name": "Cable", "is_storable": True}
+        )
         with self.assertRaisesMsg(ValidationError, "Cable"):
             product.serial_sale_capture = True
 
@@ -126,11 +152,13 @@ class TestSaleCapture(SaleCaptureCase):
         self.assertEqual(order.order_line[0].qty_delivered, 2)
 
     def test_confirm_refused_on_wrong_counts(self):
-        order = self._order([
-            (self.product, 3, self.lots[:2]),
-            (self.other_product, 1, []),
-            (self.plain_product, 2, []),
-        ])
+        order = self._order(
+            [
+                (self.product, 3, self.lots[:2]),
+                (self.other_product, 1, []),
+                (self.plain_product, 2, []),
+            ]
+        )
         with self.assertRaises(ValidationError) as err:
             order.action_confirm()
         message = str(err.exception)
@@ -146,55 +174,113 @@ class TestSaleCapture(SaleCaptureCase):
         stolen._serial_report_loss("stolen", fields.Date.today(), "POL-9")
         self._deliver_without_order(delivered)
         other_company = self.env["res.company"].create({"name": "Other Co"})
-        foreign = Lot.create({"name": "CAM-FOREIGN", "product_id": self.product.id,
-                              "company_id": other_company.id})
+        foreign = Lot.create(
+            {
+                "name": "CAM-FOREIGN",
+                "product_id": self.product.id,
+                "company_id": other_company.id,
+            }
+        )
         held = self._order([(self.product, 1, self.lots[7])])
         order = self._order([(self.product, 1, []), (self.product, 1, [])])
         line_a, line_b = order.order_line
         with self.assertRaises(ValidationError) as err:
-            order.write({"order_line": [
-                Command.update(line_a.id, {"serial_lot_ids": [Command.set(
-                    (self.other_lots[0] | stolen | delivered | foreign | self.lots[0]).ids
-                )]}),
-                Command.update(line_b.id, {"serial_lot_ids": [Command.set(
-                    (self.lots[0] | self.lots[7]).ids
-                )]}),
-            ]})
+            order.write(
+                {
+                    "order_line": [
+                        Command.update(
+                            line_a.id,
+                            {
+                                "serial_lot_ids": [
+                                    Command.set(
+                                        (
+                                            self.other_lots[0]
+                                            | stolen
+                                            | delivered
+                                            | foreign
+                                            | self.lots[0]
+                                        ).ids
+                                    )
+                                ]
+                            },
+                        ),
+                        Command.update(
+                            line_b.id,
+                            {
+                                "serial_lot_ids": [
+                                    Command.set((self.lots[0] | self.lots[7]).ids)
+                                ]
+                            },
+                        ),
+                    ]
+                }
+            )
         message = str(err.exception)
-        self.assertIn(f"LENS-1 ({order.name} / Camera Z9): it is a unit of Lens 50mm", message)
+        self.assertIn(
+            f"LENS-1 ({order.name} / Camera Z9): it is a unit of Lens 50mm", message
+        )
         self.assertIn("CAM-006", message)
         self.assertIn("blocked (reported stolen)", message)
-        self.assertIn(f"CAM-007 ({order.name} / Camera Z9): it is not in stock (Delivered)",
-                      message)
-        self.assertIn(f"CAM-FOREIGN ({order.name} / Camera Z9): it belongs to company Other Co",
-                      message)
-        self.assertIn(f"CAM-001 ({order.name} / Camera Z9): it is captured on several lines",
-                      message)
-        self.assertIn(f"CAM-008 ({order.name} / Camera Z9): it is already captured on "
-                      f"{held.name}", message)
+        self.assertIn(
+            f"CAM-007 ({order.name} / Camera Z9): it is not in stock (Delivered)",
+            message,
+        )
+        self.assertIn(
+            f"CAM-FOREIGN ({order.name} / Camera Z9): it belongs to company Other Co",
+            message,
+        )
+        self.assertIn(
+            f"CAM-001 ({order.name} / Camera Z9): it is captured on several lines",
+            message,
+        )
+        self.assertIn(
+            f"CAM-008 ({order.name} / Camera Z9): it is already captured on "
+            f"{held.name}",
+            message,
+        )
         self.assertFalse(order.order_line.serial_lot_ids, "nothing half-written")
 
     def _deliver_without_order(self, lots):
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": self.warehouse.out_type_id.id,
-            "partner_id": self.partner.id,
-            "location_id": self.stock.id,
-            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-            "move_ids": [Command.create({
-                "name": "out", "product_id": lots.product_id.id,
-                "product_uom_qty": len(lots),
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "partner_id": self.partner.id,
                 "location_id": self.stock.id,
                 "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-            })],
-        })
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "out",
+                            "product_id": lots.product_id.id,
+                            "product_uom_qty": len(lots),
+                            "location_id": self.stock.id,
+                            "location_dest_id": self.env.ref(
+                                "stock.stock_location_customers"
+                            ).id,
+                        }
+                    )
+                ],
+            }
+        )
         picking.action_confirm()
         picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create([{
-            "move_id": picking.move_ids.id, "picking_id": picking.id,
-            "product_id": lot.product_id.id, "lot_id": lot.id, "quantity": 1,
-            "location_id": self.stock.id, "picked": True,
-            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-        } for lot in lots])
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": picking.move_ids.id,
+                    "picking_id": picking.id,
+                    "product_id": lot.product_id.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "location_id": self.stock.id,
+                    "picked": True,
+                    "location_dest_id": self.env.ref(
+                        "stock.stock_location_customers"
+                    ).id,
+                }
+                for lot in lots
+            ]
+        )
         self._validate(picking)
         return picking
 
@@ -219,8 +305,11 @@ class TestSaleCapture(SaleCaptureCase):
             self.assertIn(expected, error, code)
         other = self._order([(self.other_product, 1, [])]).order_line
         __, error = other._serial_lookup_scan("LENS-2")
-        self.assertIn(f"Serial LENS-2 cannot be sold here: it is already captured on "
-                      f"{order.name}", error)
+        self.assertIn(
+            f"Serial LENS-2 cannot be sold here: it is already captured on "
+            f"{order.name}",
+            error,
+        )
         # Through RPC, the scan field refuses with the same reason.
         with self.assertRaisesMsg(UserError, "Serial LENS-9 is unknown"):
             other.write({"serial_scan": "LENS-9"})
@@ -258,19 +347,27 @@ class TestSaleCapture(SaleCaptureCase):
         self._validate(backorder)
         self.assertEqual(set(lots.mapped("serial_state")), {"delivered"})
         self.assertEqual(order.order_line.qty_delivered, 3)
-        with self.assertRaisesMsg(ValidationError, "CAM-002 .*already delivered by this line"):
-            order.order_line.serial_lot_ids = [Command.unlink(lots[1].id),
-                                               Command.link(self.lots[4].id)]
+        with self.assertRaisesMsg(
+            ValidationError, "CAM-002 .*already delivered by this line"
+        ):
+            order.order_line.serial_lot_ids = [
+                Command.unlink(lots[1].id),
+                Command.link(self.lots[4].id),
+            ]
 
     def test_swap_on_confirmed_order(self):
         order = self._order([(self.product, 2, self.lots[:2])])
         order.action_confirm()
         picking = order.picking_ids
-        order.order_line.serial_lot_ids = [Command.unlink(self.lots[0].id),
-                                           Command.link(self.lots[4].id)]
+        order.order_line.serial_lot_ids = [
+            Command.unlink(self.lots[0].id),
+            Command.link(self.lots[4].id),
+        ]
         self.assertEqual(picking.move_ids.serial_lot_ids, self.lots[1] | self.lots[4])
         self.assertEqual(self._reserved_lots(picking), self.lots[1] | self.lots[4])
-        quant = self.env["stock.quant"]._gather(self.product, self.stock, lot_id=self.lots[0])
+        quant = self.env["stock.quant"]._gather(
+            self.product, self.stock, lot_id=self.lots[0]
+        )
         self.assertFalse(quant.reserved_quantity, "the swapped unit is released")
         # More units: one write with the new quantity and the new serial.
         with Form(order) as order_form, order_form.order_line.edit(0) as line:
@@ -278,7 +375,9 @@ class TestSaleCapture(SaleCaptureCase):
             line.serial_lot_ids.add(self.lots[5])
         move = picking.move_ids.filtered(lambda m: m.state != "cancel")
         self.assertEqual(move.product_uom_qty, 3)
-        self.assertEqual(self._reserved_lots(picking), self.lots[1] | self.lots[4] | self.lots[5])
+        self.assertEqual(
+            self._reserved_lots(picking), self.lots[1] | self.lots[4] | self.lots[5]
+        )
         # Fewer units: the unit removed is released.
         with Form(order) as order_form, order_form.order_line.edit(0) as line:
             line.product_uom_qty = 2
@@ -298,8 +397,9 @@ class TestSaleCapture(SaleCaptureCase):
         order.action_confirm()
         order._action_cancel()
         self.assertEqual(order.picking_ids.state, "cancel")
-        quants = self.env["stock.quant"].search([("lot_id", "in", self.lots[:2].ids),
-                                                 ("location_id", "=", self.stock.id)])
+        quants = self.env["stock.quant"].search(
+            [("lot_id", "in", self.lots[:2].ids), ("location_id", "=", self.stock.id)]
+        )
         self.assertEqual(sum(quants.mapped("reserved_quantity")), 0)
         self.assertFalse(order.order_line.serial_open_lot_ids)
         self.assertFalse(self.lots[0].serial_sale_line_ids)
@@ -319,8 +419,10 @@ class TestSaleCapture(SaleCaptureCase):
             self._validate(picking)
         with self.assertRaisesMsg(ValidationError, "blocked"):
             order._serial_check_before_confirm()
-        order.order_line.serial_lot_ids = [Command.unlink(self.lots[1].id),
-                                           Command.link(self.lots[2].id)]
+        order.order_line.serial_lot_ids = [
+            Command.unlink(self.lots[1].id),
+            Command.link(self.lots[2].id),
+        ]
         self.assertFalse(order.serial_warning)
         self.assertEqual(self._reserved_lots(picking), self.lots[0] | self.lots[2])
         self._validate(picking)
@@ -332,10 +434,15 @@ class TestSaleCapture(SaleCaptureCase):
         order.action_confirm()
         picking = order.picking_ids
         self._validate(picking)
-        wizard = Form(self.env["stock.return.picking"].with_context(
-            active_id=picking.id, active_model="stock.picking")).save()
+        wizard = Form(
+            self.env["stock.return.picking"].with_context(
+                active_id=picking.id, active_model="stock.picking"
+            )
+        ).save()
         wizard.product_return_moves.quantity = 1
-        return_picking = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        return_picking = self.env["stock.picking"].browse(
+            wizard.action_create_returns()["res_id"]
+        )
         return_picking.move_ids.move_line_ids.lot_id = self.lots[0]
         return_picking.move_ids.picked = True
         self._validate(return_picking)
@@ -351,14 +458,20 @@ class TestSaleCapture(SaleCaptureCase):
         self.env.user.groups_id |= self.env.ref("stock_account.group_lot_on_invoice")
         self.env.user.groups_id |= self.env.ref("stock.group_lot_on_delivery_slip")
         order = self._order([(self.product, 2, self.lots[:2])])
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "sale.action_report_saleorder", order.ids)[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("sale.action_report_saleorder", order.ids)[0]
+            .decode()
+        )
         self.assertIn("CAM-001, CAM-002", html)
         order.action_confirm()
         picking = order.picking_ids
         self._validate(picking)
-        slip = self.env["ir.actions.report"]._render_qweb_html(
-            "stock.action_report_delivery", picking.ids)[0].decode()
+        slip = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("stock.action_report_delivery", picking.ids)[0]
+            .decode()
+        )
         self.assertIn("CAM-001", slip)
         self.assertIn("CAM-002", slip)
         invoice = order._create_invoices()
@@ -368,13 +481,22 @@ class TestSaleCapture(SaleCaptureCase):
         lot_values = invoice._get_invoiced_lot_values()
         self.assertEqual({v["lot_name"] for v in lot_values}, {"CAM-001", "CAM-002"})
         # An accountant without sales or inventory rights prints and opens the invoice.
-        accountant = self.env["res.users"].create({
-            "name": "Acc Only", "login": "acc_only_serial",
-            "groups_id": [Command.set([self.env.ref("account.group_account_invoice").id])],
-        })
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Acc Only",
+                "login": "acc_only_serial",
+                "groups_id": [
+                    Command.set([self.env.ref("account.group_account_invoice").id])
+                ],
+            }
+        )
         self.assertFalse(accountant.has_group("sales_team.group_sale_salesman"))
-        pdf = self.env["ir.actions.report"].with_user(accountant)._render_qweb_html(
-            "account.account_invoices", invoice.ids)[0].decode()
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_user(accountant)
+            ._render_qweb_html("account.account_invoices", invoice.ids)[0]
+            .decode()
+        )
         self.assertIn("CAM-001, CAM-002", pdf)
         with Form(invoice.with_user(accountant)) as invoice_form:
             self.assertEqual(invoice_form.partner_id, self.partner)
@@ -400,35 +522,52 @@ class TestSaleCaptureAccess(SaleCaptureCase):
         super().setUpClass()
         cls.company_b = cls.env["res.company"].create({"name": "Serial Co B"})
         cls.warehouse_b = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company_b.id)], limit=1)
+            [("company_id", "=", cls.company_b.id)], limit=1
+        )
         cls.lots_b = cls._make_units(
-            cls.product, ["CAM-B-1"], location=cls.warehouse_b.lot_stock_id,
-            company=cls.company_b)
-        cls.salesman = cls.env["res.users"].create({
-            "name": "Sally Seller",
-            "login": "sally_serial",
-            "email": "sally@example.com",
-            "company_id": cls.company.id,
-            "company_ids": [Command.set(cls.company.ids)],
-            "groups_id": [Command.set([
-                cls.env.ref("sales_team.group_sale_salesman").id,
-                cls.env.ref("stock.group_production_lot").id,
-            ])],
-        })
+            cls.product,
+            ["CAM-B-1"],
+            location=cls.warehouse_b.lot_stock_id,
+            company=cls.company_b,
+        )
+        cls.salesman = cls.env["res.users"].create(
+            {
+                "name": "Sally Seller",
+                "login": "sally_serial",
+                "email": "sally@example.com",
+                "company_id": cls.company.id,
+                "company_ids": [Command.set(cls.company.ids)],
+                "groups_id": [
+                    Command.set(
+                        [
+                            cls.env.ref("sales_team.group_sale_salesman").id,
+                            cls.env.ref("stock.group_production_lot").id,
+                        ]
+                    )
+                ],
+            }
+        )
 
     def test_salesperson_captures_and_confirms(self):
         self.assertFalse(self.salesman.has_group("stock.group_stock_user"))
-        self.assertFalse(self.salesman.has_group("serial_tracking.group_serial_tracking_user"))
+        self.assertFalse(
+            self.salesman.has_group("serial_tracking.group_serial_tracking_user")
+        )
         order = self._order([(self.product, 2, self.lots[:2])], user=self.salesman)
         order = order.with_user(self.salesman)
         order.action_confirm()
         self.assertEqual(self._reserved_lots(order.sudo().picking_ids), self.lots[:2])
         # Swap after confirmation, still without inventory rights.
-        order.order_line.serial_lot_ids = [Command.unlink(self.lots[0].id),
-                                           Command.link(self.lots[2].id)]
-        self.assertEqual(self._reserved_lots(order.sudo().picking_ids),
-                         self.lots[1] | self.lots[2])
-        self.assertEqual(order.order_line.serial_lot_ids.mapped("name"), ["CAM-002", "CAM-003"])
+        order.order_line.serial_lot_ids = [
+            Command.unlink(self.lots[0].id),
+            Command.link(self.lots[2].id),
+        ]
+        self.assertEqual(
+            self._reserved_lots(order.sudo().picking_ids), self.lots[1] | self.lots[2]
+        )
+        self.assertEqual(
+            order.order_line.serial_lot_ids.mapped("name"), ["CAM-002", "CAM-003"]
+        )
         with self.assertRaises(AccessError):
             self.lots[0].with_user(self.salesman).write({"serial_quarantine": True})
 
@@ -441,8 +580,12 @@ class TestSaleCaptureAccess(SaleCaptureCase):
         line = order.order_line.with_user(self.salesman)
         lot, error = line._serial_lookup_scan("CAM-B-1")
         self.assertFalse(lot)
-        self.assertIn("CAM-B-1 cannot be sold here: it belongs to company Serial Co B", error)
-        with self.assertRaisesMsg(ValidationError, "CAM-B-1.*belongs to company Serial Co B"):
+        self.assertIn(
+            "CAM-B-1 cannot be sold here: it belongs to company Serial Co B", error
+        )
+        with self.assertRaisesMsg(
+            ValidationError, "CAM-B-1.*belongs to company Serial Co B"
+        ):
             line.sudo().serial_lot_ids = self.lots_b
 
     def test_selection_domain(self):
@@ -451,10 +594,13 @@ class TestSaleCaptureAccess(SaleCaptureCase):
         line = order.order_line
         self._order([(self.product, 1, self.lots[0])])
         self.lots[1].serial_quarantine = True
-        field_domain = safe_eval(line._fields["serial_lot_ids"].domain, {
-            "product_id": line.product_id.id,
-            "company_id": line.company_id.id,
-            "warehouse_id": line.warehouse_id.id,
-        })
+        field_domain = safe_eval(
+            line._fields["serial_lot_ids"].domain,
+            {
+                "product_id": line.product_id.id,
+                "company_id": line.company_id.id,
+                "warehouse_id": line.warehouse_id.id,
+            },
+        )
         offered = self.env["stock.lot"].with_user(self.salesman).search(field_domain)
         self.assertEqual(offered, self.lots[2:])

@@ -10,24 +10,35 @@ class TestSaleCaptureTour(HttpCase, SaleCaptureCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.product.barcode = "09506000134376"
-        cls.salesman = cls.env["res.users"].create({
-            "name": "Tour Seller",
-            "login": "tour_seller",
-            "password": "tour_seller_pw",
-            "email": "tour_seller@example.com",
-            "groups_id": [Command.set([
-                cls.env.ref("sales_team.group_sale_salesman").id,
-                cls.env.ref("stock.group_production_lot").id,
-            ])],
-        })
+        cls.salesman = cls.env["res.users"].create(
+            {
+                "name": "Tour Seller",
+                "login": "tour_seller",
+                "password": "tour_seller_pw",
+                "email": "tour_seller@example.com",
+                "groups_id": [
+                    Command.set(
+                        [
+                            cls.env.ref("sales_team.group_sale_salesman").id,
+                            cls.env.ref("stock.group_production_lot").id,
+                        ]
+                    )
+                ],
+            }
+        )
 
     def test_salesperson_scans_and_confirms(self):
-        order = self.env["sale.order"].create({
-            "partner_id": self.partner.id,
-            "user_id": self.salesman.id,
-            "order_line": [Command.create({"product_id": self.product.id,
-                                           "product_uom_qty": 2})],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "user_id": self.salesman.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 2}
+                    )
+                ],
+            }
+        )
         self.start_tour(
             f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
             "serial_tracking_sale_capture_tour",
