@@ -48,8 +48,13 @@ class TestSaleCaptureTour(HttpCase, SaleCaptureCase):
         self.assertEqual(order.order_line.serial_lot_ids, self.lots[:2])
         picking = order.picking_ids
         self.assertEqual(self._reserved_lots(picking), self.lots[:2])
-        self._validate(picking)
+        self.start_tour(
+            f"/odoo/action-stock.action_picking_tree_all/{picking.id}",
+            "serial_tracking_sale_delivery_tour",
+            login="admin",
+        )
         self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.move_line_ids.lot_id, self.lots[:2])
         self.assertEqual(set(self.lots[:2].mapped("serial_state")), {"delivered"})
         self.assertEqual(self.lots[:2].serial_owner_id, self.partner)
 

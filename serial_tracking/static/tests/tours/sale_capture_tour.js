@@ -52,3 +52,23 @@ registry.category("web_tour.tours").add("serial_tracking_sale_capture_tour", {
         },
     ],
 });
+
+// The warehouse validates the delivery the confirmation created: it holds exactly the
+// captured units.
+registry.category("web_tour.tours").add("serial_tracking_sale_delivery_tour", {
+    steps: () => [
+        {
+            content: "the sold serials are shown on the move",
+            trigger: ".o_field_widget[name=move_ids_without_package] td[name=serial_lot_ids]:contains(CAM-001):contains(CAM-002)",
+        },
+        {
+            content: "validate the delivery",
+            trigger: ".o_statusbar_buttons button[name=button_validate]",
+            run: "click",
+        },
+        {
+            content: "the delivery is done",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Done)",
+        },
+    ],
+});
