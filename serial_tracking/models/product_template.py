@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 IDENTIFIER_TYPES = [
@@ -40,14 +40,12 @@ class ProductTemplate(models.Model):
                 continue
             if template.tracking != "serial":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Product %(product)s: a serial format (%(format)s) only makes "
                         "sense for products tracked by unique serial number.",
                         product=template.display_name,
                         format=dict(
-                            self._fields["serial_identifier_type"]._description_selection(
-                                self.env
-                            )
+                            self._fields["serial_identifier_type"]._description_selection(self.env)
                         )[template.serial_identifier_type],
                     )
                 )
@@ -57,7 +55,7 @@ class ProductTemplate(models.Model):
         wrong = self.filtered(lambda t: t.serial_sale_capture and t.tracking != "serial")
         if wrong:
             raise ValidationError(
-                _(
+                self.env._(
                     "Serials can only be captured on sales orders for products tracked by "
                     "unique serial number: %(products)s",
                     products=", ".join(wrong.mapped("display_name")),

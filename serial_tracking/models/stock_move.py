@@ -1,11 +1,10 @@
-from odoo import Command, _, fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
 
-    serial_use_create_lots = fields.Boolean(related="picking_type_id.use_create_lots")
     serial_lot_ids = fields.Many2many(
         "stock.lot",
         "stock_move_serial_lot_rel",
@@ -28,8 +27,9 @@ class StockMove(models.Model):
             done_lines._serial_after_done()
         return moves
 
-    def _update_reserved_quantity(self, need, location_id, lot_id=None, package_id=None,
-                                  owner_id=None, strict=True):
+    def _update_reserved_quantity(
+        self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True
+    ):
         ctx = {}
         if self._serial_excludes_blocked():
             ctx["serial_exclude_blocked"] = True
@@ -40,15 +40,19 @@ class StockMove(models.Model):
             ctx["serial_restrict_lot_ids"] = tuple(self.serial_lot_ids.ids)
         move = self.with_context(**ctx) if ctx else self
         return super(StockMove, move)._update_reserved_quantity(
-            need, location_id, lot_id=lot_id, package_id=package_id,
-            owner_id=owner_id, strict=strict,
+            need,
+            location_id,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
         )
 
     def _serial_excludes_blocked(self):
         """Whether reserving for this move must skip blocked units."""
-        return self.location_dest_id.usage in self.env[
-            "stock.move.line"
-        ]._serial_blocked_dest_usages()
+        return (
+            self.location_dest_id.usage in self.env["stock.move.line"]._serial_blocked_dest_usages()
+        )
 
     def _prepare_procurement_values(self):
         values = super()._prepare_procurement_values()
@@ -78,22 +82,28 @@ class StockMove(models.Model):
         for move in self.filtered("serial_lot_ids"):
             captured = set(move.serial_lot_ids.ids)
             for ml in move.move_line_ids:
-                if ml.quantity and (ml.picked or not move.picked) and (
-                    ml.lot_id.id not in captured
+                if (
+                    ml.quantity
+                    and (ml.picked or not move.picked)
+                    and ml.lot_id.id not in captured
                 ):
-                    problems.append(self.env._(
-                        " - %(serial)s (%(product)s): not captured on %(order)s, whose "
-                        "customer bought %(captured)s",
-                        serial=ml.lot_id.name or ml.lot_name or self.env._("no serial"),
-                        product=move.product_id.display_name,
-                        order=move.sale_line_id.order_id.name or move.origin or "",
-                        captured=", ".join(move.serial_lot_ids.mapped("name")),
-                    ))
+                    problems.append(
+                        self.env._(
+                            " - %(serial)s (%(product)s): not captured on %(order)s, whose "
+                            "customer bought %(captured)s",
+                            serial=ml.lot_id.name or ml.lot_name or self.env._("no serial"),
+                            product=move.product_id.display_name,
+                            order=move.sale_line_id.order_id.name or move.origin or "",
+                            captured=", ".join(move.serial_lot_ids.mapped("name")),
+                        )
+                    )
         if problems:
-            raise UserError(self.env._(
-                "Only the units captured on the sales order can be delivered:\n%(lines)s",
-                lines="\n".join(problems),
-            ))
+            raise UserError(
+                self.env._(
+                    "Only the units captured on the sales order can be delivered:\n%(lines)s",
+                    lines="\n".join(problems),
+                )
+            )
 
     def _serial_release_other_lots(self):
         """Unreserve the move lines of ``self`` whose unit is no longer captured."""
@@ -115,13 +125,14 @@ class StockMove(models.Model):
             todo = todo.move_orig_ids
         return origins
 
-
     def action_serial_capture(self):
         """Open the capture wizard for this move (paste, scan or generate serials)."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Capture Serials: %(product)s", product=self.product_id.display_name),
+            "name": self.env._(
+                "Capture Serials: %(product)s", product=self.product_id.display_name
+            ),
             "res_model": "serial.capture.wizard",
             "view_mode": "form",
             "target": "new",

@@ -2,23 +2,20 @@ from contextlib import contextmanager
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from .common import SerialTrackingCommon
 
-class SaleCaptureCase(TransactionCase):
+
+class SaleCaptureCase(SerialTrackingCommon):
     """Fixtures: serial products captured on sales orders, units in WH/Stock."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.env.user.groups_id |= cls.env.ref("stock.group_production_lot")
-        cls.company = cls.env.company
-        cls.warehouse = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company.id)], limit=1
-        )
-        cls.stock = cls.warehouse.lot_stock_id
+        cls.stock = cls.stock_location
         cls.partner = cls.env["res.partner"].create({"name": "Serial Buyer"})
         Product = cls.env["product.product"]
         cls.product = Product.create(
