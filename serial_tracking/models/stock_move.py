@@ -54,6 +54,16 @@ class StockMove(models.Model):
             self.location_dest_id.usage in self.env["stock.move.line"]._serial_blocked_dest_usages()
         )
 
+    def _action_assign(self, force_qty=False):
+        freed = self._serial_free_captured_lots()
+        res = super()._action_assign(force_qty=force_qty)
+        if freed:
+            # The moves that held a captured unit reserve other units instead.
+            freed.filtered(
+                lambda m: m.state in ("confirmed", "waiting", "partially_available")
+            )._action_assign()
+        return res
+
     def _prepare_procurement_values(self):
         values = super()._prepare_procurement_values()
         if self.serial_lot_ids:
@@ -104,6 +114,33 @@ class StockMove(models.Model):
                     lines="\n".join(problems),
                 )
             )
+
+    def _serial_free_captured_lots(self):
+        """Release the units captured by ``self`` that other moves reserved.
+
+        A unit sold on an order goes to that order: a delivery that merely reserved it
+        (not picked yet, not captured) gives it up. Returns the moves that lost a unit.
+        """
+        moves = self.filtered(
+            lambda m: m.serial_lot_ids and m.state not in ("draft", "done", "cancel")
+        )
+        if not moves:
+            return self.env["stock.move"]
+        lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "in", moves.serial_lot_ids.ids),
+                ("state", "not in", ("done", "cancel")),
+                ("picked", "=", False),
+                ("move_id", "not in", moves.ids),
+                ("location_id.usage", "=", "internal"),
+            ]
+        )
+        lines = lines.filtered(lambda ml: ml.lot_id not in ml.move_id.serial_lot_ids)
+        others = lines.move_id
+        if lines:
+            lines.unlink()
+            others._recompute_state()
+        return others
 
     def _serial_release_other_lots(self):
         """Unreserve the move lines of ``self`` whose unit is no longer captured."""

@@ -315,6 +315,19 @@ class TestSaleCapture(SaleCaptureCase):
         __, error = other._serial_lookup_scan("LENS-2")
         self.assertIn("it is blocked (quarantine)", error)
 
+    def test_captured_unit_taken_from_other_reservation(self):
+        """A plain delivery reserved the unit the customer bought: it gives it up."""
+        other = self._create_picking(self.picking_type_out, self.product, 1, self.customer)
+        other.action_assign()
+        taken = other.move_line_ids.lot_id
+        self.assertEqual(len(taken), 1)
+        order = self._order([(self.product, 1, taken)])
+        order.action_confirm()
+        self.assertEqual(self._reserved_lots(order.picking_ids), taken)
+        self.assertEqual(other.state, "assigned")
+        self.assertTrue(other.move_line_ids.lot_id)
+        self.assertNotEqual(other.move_line_ids.lot_id, taken)
+
     def test_other_serial_refused_at_validation(self):
         order = self._order([(self.product, 1, self.lots[0])])
         order.action_confirm()
