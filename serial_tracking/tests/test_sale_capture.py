@@ -317,7 +317,9 @@ class TestSaleCapture(SaleCaptureCase):
 
     def test_captured_unit_taken_from_other_reservation(self):
         """A plain delivery reserved the unit the customer bought: it gives it up."""
-        other = self._create_picking(self.picking_type_out, self.product, 1, self.customer)
+        other = self._create_picking(
+            self.picking_type_out, self.product, 1, self.customer
+        )
         other.action_assign()
         taken = other.move_line_ids.lot_id
         self.assertEqual(len(taken), 1)
@@ -597,6 +599,18 @@ class TestSaleCaptureAccess(SaleCaptureCase):
             ValidationError, "CAM-B-1.*belongs to company Serial Co B"
         ):
             line.sudo().serial_lot_ids = self.lots_b
+
+    def test_portal_user_has_no_access_to_units(self):
+        """Customers see serials only through their order's portal page (sudo, token)."""
+        portal = self.env["res.users"].create(
+            {
+                "name": "Portal Buyer",
+                "login": "portal_serial_buyer",
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        with self.assertRaises(AccessError):
+            self.lots[0].with_user(portal).read(["name"])
 
     def test_selection_domain(self):
         """The choice offered on the line: same product, in stock here, free, not blocked."""
