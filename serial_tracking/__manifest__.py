@@ -39,10 +39,15 @@
         "report/serial_recall_reports.xml",
         "views/serial_recall_portal_templates.xml",
         "views/serial_tracking_menus.xml",
+        "views/sale_order_views.xml",
+        "views/sale_portal_templates.xml",
+        "views/account_move_views.xml",
+        "report/sale_order_report.xml",
     ],
     "demo": [
         "demo/serial_tracking_demo.xml",
         "demo/serial_recall_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -9,3 +9,7 @@ from . import stock_quant
 from . import serial_recall
 from . import serial_recall_line
 from . import stock_picking
+from . import sale_order
+from . import sale_order_line
+from . import stock_rule
+from . import account_move_line

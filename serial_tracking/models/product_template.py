@@ -25,6 +25,13 @@ class ProductTemplate(models.Model):
         "GS1 codes must carry the product's barcode as GTIN.\n"
         "IMEI and VIN serials are unique across all products.",
     )
+    serial_sale_capture = fields.Boolean(
+        string="Capture Serials on Sales Orders",
+        tracking=True,
+        help="The salesperson chooses the exact units (serial numbers) on the sales order "
+        "line before the order can be confirmed; the delivery then reserves and delivers "
+        "exactly those units.",
+    )
 
     @api.constrains("serial_identifier_type", "tracking", "barcode")
     def _check_serial_identifier_type(self):
@@ -42,3 +49,15 @@ class ProductTemplate(models.Model):
                         )[template.serial_identifier_type],
                     )
                 )
+
+    @api.constrains("serial_sale_capture", "tracking")
+    def _check_serial_sale_capture(self):
+        wrong = self.filtered(lambda t: t.serial_sale_capture and t.tracking != "serial")
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "Serials can only be captured on sales orders for products tracked by "
+                    "unique serial number: %(products)s",
+                    products=", ".join(wrong.mapped("display_name")),
+                )
+            )

@@ -118,6 +118,16 @@ class StockLot(models.Model):
         compute="_compute_serial_blocked",
         store=True,
     )
+    serial_sale_line_ids = fields.Many2many(
+        "sale.order.line",
+        "sale_order_line_serial_open_lot_rel",
+        "lot_id",
+        "line_id",
+        string="Held by Sales Order Lines",
+        readonly=True,
+        copy=False,
+        help="Open sales order lines that captured this unit and have not delivered it yet.",
+    )
 
     _sql_constraints = [
         (

@@ -1,8 +1,26 @@
 from odoo import models
+from odoo.osv import expression
 
 
 class StockQuant(models.Model):
     _inherit = "stock.quant"
+
+    def _get_gather_domain(
+        self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False
+    ):
+        domain = super()._get_gather_domain(
+            product_id,
+            location_id,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+        )
+        restrict = self.env.context.get("serial_restrict_lot_ids")
+        if restrict and not lot_id:
+            # A move delivering units captured on a sales order reserves only those.
+            domain = expression.AND([domain, [("lot_id", "in", list(restrict))]])
+        return domain
 
     def _gather(
         self,

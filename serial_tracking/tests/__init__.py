@@ -7,3 +7,5 @@ from . import test_tour
 from . import test_recall
 from . import test_recall_access
 from . import test_recall_tour
+from . import test_sale_capture
+from . import test_sale_capture_tour
