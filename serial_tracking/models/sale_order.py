@@ -7,7 +7,6 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     serial_warning = fields.Html(
-        string="Serial Warning",
         compute="_compute_serial_warning",
         sanitize=False,
         help="Captured units that became blocked after they were chosen: swap them "
