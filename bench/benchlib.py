@@ -104,12 +104,11 @@ def _has_modules(odoo, name, modules):
 def open_dbs(odoo, args, bare_modules, addon_modules):
     """Create (or reuse) the bare and addon databases of a benchmark."""
     bare_db, addon_db = f"{args.db_prefix}_bare", f"{args.db_prefix}_addon"
-    print(
-        f"Databases: {bare_db} ({', '.join(bare_modules)}), {addon_db} "
-        f"({', '.join(addon_modules)})",
-        flush=True,
-    )
-    bare = fresh_db(odoo, bare_db, bare_modules, reuse=args.reuse_db)
+    bare = None
+    if bare_modules:
+        print(f"Database {bare_db}: {', '.join(bare_modules)}", flush=True)
+        bare = fresh_db(odoo, bare_db, bare_modules, reuse=args.reuse_db)
+    print(f"Database {addon_db}: {', '.join(addon_modules)}", flush=True)
     addon = fresh_db(odoo, addon_db, addon_modules, reuse=args.reuse_db)
     return bare, addon
 
@@ -118,7 +117,8 @@ def close_dbs(odoo, args, *registries):
     if args.keep_db or args.reuse_db:
         return
     for registry in registries:
-        drop_db(odoo, registry.db_name)
+        if registry is not None:
+            drop_db(odoo, registry.db_name)
 
 
 def drop_db(odoo, name):
