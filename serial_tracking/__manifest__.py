@@ -30,10 +30,19 @@
         "wizard/serial_capture_wizard_views.xml",
         "wizard/serial_loss_report_wizard_views.xml",
         "wizard/serial_loss_clear_wizard_views.xml",
+        "data/serial_warranty_data.xml",
+        "views/serial_warranty_term_views.xml",
+        "views/serial_warranty_views.xml",
+        "views/sale_order_views.xml",
+        "views/repair_order_views.xml",
+        "wizard/serial_transfer_wizard_views.xml",
+        "wizard/serial_warranty_lookup_views.xml",
+        "report/serial_warranty_report.xml",
         "views/serial_tracking_menus.xml",
     ],
     "demo": [
         "demo/serial_tracking_demo.xml",
+        "demo/serial_warranty_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
