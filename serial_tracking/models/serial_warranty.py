@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 WARRANTY_STATES = [
     ("pending", "Pending"),
@@ -219,7 +219,7 @@ class SerialWarranty(models.Model):
         for warranty in self.filtered("lot_id"):
             bodies[warranty.lot_id.id].append(message(warranty))
         if bodies:
-            self.env["stock.lot"].sudo()._message_log_batch(
+            self.env["stock.lot"].sudo().browse(bodies)._message_log_batch(
                 {lot_id: Markup("<br/>").join(lines) for lot_id, lines in bodies.items()}
             )
 
@@ -238,6 +238,38 @@ class SerialWarranty(models.Model):
         )
 
     @api.model
+    def _serial_lookup_rows(self, lot_id):
+        """Coverages of the unit ``lot_id`` as plain values, in one query."""
+        self.flush_model(["lot_id", "term_id", "partner_id", "date_start", "date_end",
+                          "state", "origin"])
+        self.env["serial.warranty.term"].flush_model(["name"])
+        query = self._search([("lot_id", "=", lot_id)], order="date_start, id")
+        table = query.table
+        term = query.left_join(table, "term_id", "serial_warranty_term", "id", "term")
+        partner = query.left_join(table, "partner_id", "res_partner", "id", "partner")
+        self.env.cr.execute(
+            query.select(
+                self.env["serial.warranty.term"]._field_to_sql(term, "name", query),
+                SQL.identifier(partner, "complete_name"),
+                SQL.identifier(table, "date_start"),
+                SQL.identifier(table, "date_end"),
+                SQL.identifier(table, "state"),
+                SQL.identifier(table, "origin"),
+            )
+        )
+        return [
+            {
+                "term": term_name,
+                "customer": customer or False,
+                "date_start": date_start,
+                "date_end": date_end,
+                "state": state,
+                "origin": origin,
+            }
+            for term_name, customer, date_start, date_end, state, origin in self.env.cr.fetchall()
+        ]
+
+    @api.model
     def _cron_refresh_state(self):
         """Daily: move coverages between pending, active and expired as days pass."""
         for company in self.env["res.company"].sudo().search([]):
@@ -252,9 +284,9 @@ class SerialWarranty(models.Model):
                     "&", ("lot_id", "!=", False), ("date_start", "<=", today),
                 ]
             )
-            if stale:
-                self.env.add_to_compute(self._fields["state"], stale)
-                stale.flush_recordset(["state"])
+            # One write per new state; it also refreshes the units' warranty status.
+            for state, coverages in stale.grouped(lambda w: w._serial_state_on(today)).items():
+                coverages.write({"state": state})
 
     @api.model
     def _cron_send_reminders(self, batch_size=500):

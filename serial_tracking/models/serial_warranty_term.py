@@ -70,14 +70,6 @@ class SerialWarrantyTerm(models.Model):
     )
     warranty_count = fields.Integer(compute="_compute_warranty_count", string="Coverages")
 
-    _sql_constraints = [
-        (
-            "duration_positive",
-            "CHECK (duration > 0)",
-            "The duration of a warranty term must be positive.",
-        ),
-    ]
-
     def _compute_warranty_count(self):
         counts = dict(
             self.env["serial.warranty"]._read_group(

@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import create_index
+from odoo.tools import SQL, create_index
 
 from ..tools import identifiers
 from .serial_warranty import covered_until
@@ -660,34 +660,39 @@ class StockLot(models.Model):
                 coverages._serial_set_partner(partner_by_lot[lot.id])
 
     @api.model
-    def _serial_warranty_lookup(self, code):
-        """Find the unit behind a typed or scanned ``code``.
-
-        Accepts a plain serial or a GS1 string (AI 21 is the serial, AI 01 the GTIN
-        narrowing the product). One indexed query on the serial name, a second one
-        only when the exact spelling is not found (case). Raises ``UserError`` when
-        nothing matches.
-        """
+    def _serial_parse_lookup_code(self, code):
+        """``(serial, gtin)`` from a typed serial or a scanned GS1 string (AI 21/01)."""
         code = (code or "").strip()
         if not code:
             raise UserError(_("Type or scan a serial number."))
-        serial, gtin = code, False
-        if identifiers.looks_like_gs1(code):
-            try:
-                parsed = identifiers.parse_gs1(code)
-            except identifiers.GS1ParseError as error:
-                raise UserError(
-                    _(
-                        "Cannot read the scanned code %(code)s: %(reason)s",
-                        code=code,
-                        reason=self._serial_issue_message(error.issue),
-                    )
-                ) from error
-            if not parsed.get("21"):
-                raise UserError(
-                    _("The scanned code %(code)s carries no serial number (AI 21).", code=code)
+        if not identifiers.looks_like_gs1(code):
+            return code, False
+        try:
+            parsed = identifiers.parse_gs1(code)
+        except identifiers.GS1ParseError as error:
+            raise UserError(
+                _(
+                    "Cannot read the scanned code %(code)s: %(reason)s",
+                    code=code,
+                    reason=self._serial_issue_message(error.issue),
                 )
-            serial, gtin = parsed["21"], parsed.get("01")
+            ) from error
+        if not parsed.get("21"):
+            raise UserError(
+                _("The scanned code %(code)s carries no serial number (AI 21).", code=code)
+            )
+        return parsed["21"], parsed.get("01", False)
+
+    @api.model
+    def _serial_warranty_lookup(self, code):
+        """Find the unit(s) behind a typed or scanned ``code``.
+
+        Accepts a plain serial or a GS1 string (AI 21 is the serial, AI 01 the GTIN
+        narrowing the product). One query on the serial name (btree index), a second
+        one only when the exact spelling is not found (case). Raises ``UserError``
+        when nothing matches.
+        """
+        serial, gtin = self._serial_parse_lookup_code(code)
         lots = self.search([("name", "=", serial)], limit=20)
         if not lots:
             lots = self.search([("name", "=ilike", serial)], limit=20)
@@ -700,8 +705,77 @@ class StockLot(models.Model):
         return lots
 
     @api.model
+    def serial_warranty_info(self, code):
+        """Warranty desk answer for a typed or scanned ``code`` (also for RPC).
+
+        Two queries whatever the number of units (a third one when the serial is
+        typed in another case): the unit with its product and owner, found through
+        the btree index on ``stock_lot.name``, then its coverages with their terms,
+        through the index on ``serial_warranty.lot_id``. Both go through
+        ``_search``, so access rights and record rules apply.
+        """
+        serial, gtin = self._serial_parse_lookup_code(code)
+        rows = self._serial_lookup_rows([("name", "=", serial)]) or self._serial_lookup_rows(
+            [("name", "=ilike", serial)]
+        )
+        if gtin and len(rows) > 1:
+            rows = [row for row in rows if self._serial_gtin_from(row["barcode"]) == gtin] or rows
+        if not rows:
+            raise UserError(
+                _("No unit with serial number %(serial)s was found.", serial=serial)
+            )
+        unit = rows[0]
+        unit.pop("barcode")
+        unit["coverages"] = self.env["serial.warranty"]._serial_lookup_rows(unit["lot_id"])
+        return unit
+
+    @api.model
+    def _serial_lookup_rows(self, domain):
+        fnames = ["name", "product_id", "serial_owner_id", "serial_state",
+                  "serial_warranty_state", "serial_warranty_end"]
+        self.flush_model(fnames)
+        self.env["product.product"].flush_model(["default_code", "barcode"])
+        self.env["res.partner"].flush_model(["complete_name"])
+        query = self._search(domain, limit=20, order="id")
+        table = query.table
+        product = query.left_join(table, "product_id", "product_product", "id", "product_id")
+        template = query.left_join(product, "product_tmpl_id", "product_template", "id", "tmpl")
+        owner = query.left_join(table, "serial_owner_id", "res_partner", "id", "owner")
+        self.env.cr.execute(
+            query.select(
+                SQL.identifier(table, "id"),
+                SQL.identifier(table, "name"),
+                SQL.identifier(product, "default_code"),
+                SQL.identifier(product, "barcode"),
+                self.env["product.template"]._field_to_sql(template, "name", query),
+                SQL.identifier(owner, "complete_name"),
+                SQL.identifier(table, "serial_state"),
+                SQL.identifier(table, "serial_warranty_state"),
+                SQL.identifier(table, "serial_warranty_end"),
+            )
+        )
+        return [
+            {
+                "lot_id": lot_id,
+                "serial": name,
+                "product": f"[{code}] {product_name}" if code else product_name,
+                "barcode": barcode,
+                "owner": owner_name or False,
+                "unit_state": unit_state,
+                "warranty_state": warranty_state,
+                "warranty_end": warranty_end,
+            }
+            for (lot_id, name, code, barcode, product_name, owner_name, unit_state,
+                 warranty_state, warranty_end) in self.env.cr.fetchall()
+        ]
+
+    @api.model
     def _serial_gtin_of(self, product):
+        return self._serial_gtin_from(product.barcode)
+
+    @api.model
+    def _serial_gtin_from(self, barcode):
         try:
-            return identifiers.normalize_gtin14(product.barcode or "")
+            return identifiers.normalize_gtin14(barcode or "")
         except ValueError:
             return False
