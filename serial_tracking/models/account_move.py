@@ -8,7 +8,9 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted.filtered(lambda move: move.move_type == "out_invoice")._serial_start_invoice_warranties()
+        posted.filtered(
+            lambda move: move.move_type == "out_invoice"
+        )._serial_start_invoice_warranties()
         return posted
 
     def _serial_start_invoice_warranties(self):
@@ -25,8 +27,13 @@ class AccountMove(models.Model):
                 for value in invoice.sudo()._get_invoiced_lot_values()
                 if value.get("lot_id")
             }
-            lots = self.env["stock.lot"].sudo().browse(lot_ids).filtered(
-                lambda lot: lot.product_id.serial_warranty_term_id.start_trigger == "invoice"
+            lots = (
+                self.env["stock.lot"]
+                .sudo()
+                .browse(lot_ids)
+                .filtered(
+                    lambda lot: lot.product_id.serial_warranty_term_id.start_trigger == "invoice"
+                )
             )
             if lots:
                 by_invoice[invoice] = lots

@@ -10,9 +10,7 @@ from .serial_warranty import covered_until
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    serial_warranty_extension = fields.Boolean(
-        related="product_id.serial_warranty_extension"
-    )
+    serial_warranty_extension = fields.Boolean(related="product_id.serial_warranty_extension")
     serial_commercial_partner_id = fields.Many2one(
         related="order_id.partner_id.commercial_partner_id",
         string="Commercial Customer",

@@ -48,9 +48,7 @@ class SerialWarranty(models.Model):
         help="Empty while the unit is not known yet (coverage started when the order "
         "was confirmed, before the unit was delivered).",
     )
-    product_id = fields.Many2one(
-        "product.product", required=True, index=True, ondelete="restrict"
-    )
+    product_id = fields.Many2one("product.product", required=True, index=True, ondelete="restrict")
     term_id = fields.Many2one(
         "serial.warranty.term",
         string="Warranty Term",
@@ -166,8 +164,9 @@ class SerialWarranty(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _serial_prepare_vals(self, term, product, date_start, lot=None, partner=None,
-                             company=None, **extra):
+    def _serial_prepare_vals(
+        self, term, product, date_start, lot=None, partner=None, company=None, **extra
+    ):
         vals = {
             "term_id": term.id,
             "product_id": product.id,
@@ -231,17 +230,16 @@ class SerialWarranty(models.Model):
                 partner=w.partner_id.display_name or "-",
                 start=format_date(self.env, w.date_start),
                 end=format_date(self.env, w.date_end),
-                origin=dict(self._fields["origin"]._description_selection(self.env))[
-                    w.origin
-                ],
+                origin=dict(self._fields["origin"]._description_selection(self.env))[w.origin],
             )
         )
 
     @api.model
     def _serial_lookup_rows(self, lot_id):
         """Coverages of the unit ``lot_id`` as plain values, in one query."""
-        self.flush_model(["lot_id", "term_id", "partner_id", "date_start", "date_end",
-                          "state", "origin"])
+        self.flush_model(
+            ["lot_id", "term_id", "partner_id", "date_start", "date_end", "state", "origin"]
+        )
         self.env["serial.warranty.term"].flush_model(["name"])
         query = self._search([("lot_id", "=", lot_id)], order="date_start, id")
         table = query.table
@@ -278,14 +276,22 @@ class SerialWarranty(models.Model):
                 [
                     ("company_id", "=", company.id),
                     "|",
-                    "&", ("state", "=", "active"), ("date_end", "<", today),
-                    "&", ("state", "=", "pending"),
-                    "|", ("date_end", "<", today),
-                    "&", ("lot_id", "!=", False), ("date_start", "<=", today),
+                    "&",
+                    ("state", "=", "active"),
+                    ("date_end", "<", today),
+                    "&",
+                    ("state", "=", "pending"),
+                    "|",
+                    ("date_end", "<", today),
+                    "&",
+                    ("lot_id", "!=", False),
+                    ("date_start", "<=", today),
                 ]
             )
             # One write per new state; it also refreshes the units' warranty status.
-            for state, coverages in stale.grouped(lambda w: w._serial_state_on(today)).items():
+            for state, coverages in stale.grouped(
+                lambda w, day=today: w._serial_state_on(day)
+            ).items():
                 coverages.write({"state": state})
 
     @api.model
@@ -322,17 +328,15 @@ class SerialWarranty(models.Model):
     def _serial_reminder_batch(self, batch_size):
         """Remind at most ``batch_size`` coverages; return ``(reminded, remaining)``."""
         Warranty = self.sudo()
-        companies = self.env["res.company"].sudo().search(
-            [("serial_warranty_reminder_days", ">", 0)]
+        companies = (
+            self.env["res.company"].sudo().search([("serial_warranty_reminder_days", ">", 0)])
         )
         batch = Warranty.browse()
         remaining = 0
         for company in companies:
             domain = self._serial_reminder_domain(company)
             if len(batch) < batch_size:
-                found = Warranty.search(
-                    domain, limit=batch_size - len(batch), order="date_end, id"
-                )
+                found = Warranty.search(domain, limit=batch_size - len(batch), order="date_end, id")
                 found._serial_remind(company)
                 batch |= found
             remaining += Warranty.search_count(domain)
@@ -345,21 +349,23 @@ class SerialWarranty(models.Model):
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         fallback_user = company.serial_warranty_responsible_id or self.env.ref("base.user_root")
-        self.env["mail.activity"].sudo().create([
-            {
-                "res_model_id": model_id,
-                "res_id": warranty.id,
-                "activity_type_id": activity_type.id,
-                "summary": _(
-                    "Warranty of %(serial)s ends on %(date)s",
-                    serial=warranty.lot_id.name,
-                    date=format_date(self.env, warranty.date_end),
-                ),
-                "date_deadline": warranty.date_end,
-                "user_id": warranty._serial_responsible(fallback_user).id,
-            }
-            for warranty in self
-        ])
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": warranty.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": _(
+                        "Warranty of %(serial)s ends on %(date)s",
+                        serial=warranty.lot_id.name,
+                        date=format_date(self.env, warranty.date_end),
+                    ),
+                    "date_deadline": warranty.date_end,
+                    "user_id": warranty._serial_responsible(fallback_user).id,
+                }
+                for warranty in self
+            ]
+        )
         if company.serial_warranty_reminder_email:
             template = self.env.ref(
                 "serial_tracking.mail_template_warranty_reminder", raise_if_not_found=False
@@ -373,7 +379,5 @@ class SerialWarranty(models.Model):
         """Who follows up the end of this coverage."""
         self.ensure_one()
         return (
-            self.term_id.responsible_user_id
-            or self.sale_line_id.order_id.user_id
-            or fallback_user
+            self.term_id.responsible_user_id or self.sale_line_id.order_id.user_id or fallback_user
         )

@@ -39,9 +39,7 @@ class SerialWarrantyTerm(models.Model):
         "and years falling on a day the target month lacks are clamped to that "
         "month's last day (31 January + 1 month gives 28 or 29 February).",
     )
-    duration_unit = fields.Selection(
-        DURATION_UNITS, string="Unit", required=True, default="year"
-    )
+    duration_unit = fields.Selection(DURATION_UNITS, string="Unit", required=True, default="year")
     start_trigger = fields.Selection(
         START_TRIGGERS,
         required=True,

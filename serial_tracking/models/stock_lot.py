@@ -191,17 +191,13 @@ class StockLot(models.Model):
         for lot in self:
             coverages = lot.serial_warranty_ids.filtered(lambda w: w.state != "void")
             states = set(coverages.mapped("state"))
-            state = next(
-                (s for s in ("active", "pending", "expired") if s in states), "none"
-            )
+            state = next((s for s in ("active", "pending", "expired") if s in states), "none")
             end = False
             if state == "active":
                 company = lot.company_id or self.env.company
                 if company not in today:
                     today[company] = company._serial_today()
-                end = covered_until(
-                    [(w.date_start, w.date_end) for w in coverages], today[company]
-                )
+                end = covered_until([(w.date_start, w.date_end) for w in coverages], today[company])
             elif coverages:
                 end = max(coverages.mapped("date_end"))
             lot.serial_warranty_state = state
@@ -646,8 +642,10 @@ class StockLot(models.Model):
                 if picking and picking.sudo().repair_ids
             }
             lots = self.filtered(lambda lot: lot.id not in for_repair)
-        warranties = self.env["serial.warranty"].sudo().search(
-            [("lot_id", "in", lots.ids), ("state", "in", ("pending", "active"))]
+        warranties = (
+            self.env["serial.warranty"]
+            .sudo()
+            .search([("lot_id", "in", lots.ids), ("state", "in", ("pending", "active"))])
         )
         kept = warranties.filtered("term_id.transferable")
         if origin == "return":
@@ -699,9 +697,7 @@ class StockLot(models.Model):
         if gtin and len(lots) > 1:
             lots = lots.filtered(lambda lot: self._serial_gtin_of(lot.product_id) == gtin) or lots
         if not lots:
-            raise UserError(
-                _("No unit with serial number %(serial)s was found.", serial=serial)
-            )
+            raise UserError(_("No unit with serial number %(serial)s was found.", serial=serial))
         return lots
 
     @api.model
@@ -721,9 +717,7 @@ class StockLot(models.Model):
         if gtin and len(rows) > 1:
             rows = [row for row in rows if self._serial_gtin_from(row["barcode"]) == gtin] or rows
         if not rows:
-            raise UserError(
-                _("No unit with serial number %(serial)s was found.", serial=serial)
-            )
+            raise UserError(_("No unit with serial number %(serial)s was found.", serial=serial))
         unit = rows[0]
         unit.pop("barcode")
         unit["coverages"] = self.env["serial.warranty"]._serial_lookup_rows(unit["lot_id"])
@@ -731,8 +725,14 @@ class StockLot(models.Model):
 
     @api.model
     def _serial_lookup_rows(self, domain):
-        fnames = ["name", "product_id", "serial_owner_id", "serial_state",
-                  "serial_warranty_state", "serial_warranty_end"]
+        fnames = [
+            "name",
+            "product_id",
+            "serial_owner_id",
+            "serial_state",
+            "serial_warranty_state",
+            "serial_warranty_end",
+        ]
         self.flush_model(fnames)
         self.env["product.product"].flush_model(["default_code", "barcode"])
         self.env["res.partner"].flush_model(["complete_name"])
@@ -765,8 +765,17 @@ class StockLot(models.Model):
                 "warranty_state": warranty_state,
                 "warranty_end": warranty_end,
             }
-            for (lot_id, name, code, barcode, product_name, owner_name, unit_state,
-                 warranty_state, warranty_end) in self.env.cr.fetchall()
+            for (
+                lot_id,
+                name,
+                code,
+                barcode,
+                product_name,
+                owner_name,
+                unit_state,
+                warranty_state,
+                warranty_end,
+            ) in self.env.cr.fetchall()
         ]
 
     @api.model

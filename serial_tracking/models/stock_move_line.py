@@ -91,8 +91,10 @@ class StockMoveLine(models.Model):
         their new owner instead. One search and one create for all the units.
         """
         lines = self._serial_delivered_lines().filtered(
-            lambda ml: ml.product_id.serial_warranty_term_id
-            and (ml.move_id.partner_id or ml.picking_id.partner_id)
+            lambda ml: (
+                ml.product_id.serial_warranty_term_id
+                and (ml.move_id.partner_id or ml.picking_id.partner_id)
+            )
         )
         if not lines:
             return

@@ -16,7 +16,9 @@ class TestWarrantyAccess(WarrantyCommon):
             cls.env, login="war_sales", groups="sales_team.group_sale_salesman"
         )
         cls.stock_user = new_test_user(cls.env, login="war_stock", groups="stock.group_stock_user")
-        cls.manager = new_test_user(cls.env, login="war_manager", groups="stock.group_stock_manager")
+        cls.manager = new_test_user(
+            cls.env, login="war_manager", groups="stock.group_stock_manager"
+        )
         cls.portal_user = new_test_user(cls.env, login="war_portal", groups="base.group_portal")
 
     def test_sales_user_reads_but_cannot_edit(self):
@@ -64,8 +66,11 @@ class TestWarrantyAccess(WarrantyCommon):
         shared_term = self.term_delivery
         self.assertFalse(shared_term.company_id, "terms without company are shared")
         user = new_test_user(
-            self.env, login="war_other", groups="stock.group_stock_user",
-            company_id=other.id, company_ids=[(6, 0, other.ids)],
+            self.env,
+            login="war_other",
+            groups="stock.group_stock_user",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
         )
         terms = self.env["serial.warranty.term"].with_user(user).search([])
         self.assertIn(other_term, terms)

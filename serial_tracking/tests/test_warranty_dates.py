@@ -20,9 +20,13 @@ class TestWarrantyDates(WarrantyCommon):
         self.assertEqual(
             self._term(12, "month")._serial_date_end(date(2026, 3, 15)), date(2027, 3, 14)
         )
-        self.assertEqual(self._term(30, "day")._serial_date_end(date(2026, 3, 1)), date(2026, 3, 30))
+        self.assertEqual(
+            self._term(30, "day")._serial_date_end(date(2026, 3, 1)), date(2026, 3, 30)
+        )
         self.assertEqual(self._term(1, "day")._serial_date_end(date(2026, 3, 1)), date(2026, 3, 1))
-        self.assertEqual(self._term(2, "year")._serial_date_end(date(2026, 1, 1)), date(2027, 12, 31))
+        self.assertEqual(
+            self._term(2, "year")._serial_date_end(date(2026, 1, 1)), date(2027, 12, 31)
+        )
 
     def test_month_end_clamping(self):
         month = self._term(1, "month")
@@ -31,15 +35,21 @@ class TestWarrantyDates(WarrantyCommon):
         self.assertEqual(month._serial_date_end(date(2024, 1, 31)), date(2024, 2, 28))
         self.assertEqual(month._serial_date_end(date(2025, 2, 1)), date(2025, 2, 28))
         self.assertEqual(month._serial_date_end(date(2024, 2, 1)), date(2024, 2, 29))
-        self.assertEqual(self._term(3, "month")._serial_date_end(date(2025, 11, 30)), date(2026, 2, 27))
+        self.assertEqual(
+            self._term(3, "month")._serial_date_end(date(2025, 11, 30)), date(2026, 2, 27)
+        )
 
     def test_leap_years(self):
         year = self._term(1, "year")
         self.assertEqual(year._serial_date_end(date(2024, 2, 29)), date(2025, 2, 27))
         self.assertEqual(year._serial_date_end(date(2024, 3, 1)), date(2025, 2, 28))
         self.assertEqual(year._serial_date_end(date(2023, 3, 1)), date(2024, 2, 29))
-        self.assertEqual(self._term(4, "year")._serial_date_end(date(2024, 2, 29)), date(2028, 2, 28))
-        self.assertEqual(self._term(366, "day")._serial_date_end(date(2024, 1, 1)), date(2024, 12, 31))
+        self.assertEqual(
+            self._term(4, "year")._serial_date_end(date(2024, 2, 29)), date(2028, 2, 28)
+        )
+        self.assertEqual(
+            self._term(366, "day")._serial_date_end(date(2024, 1, 1)), date(2024, 12, 31)
+        )
 
     def test_zero_or_negative_duration_refused(self):
         for duration in (0, -3):
@@ -96,7 +106,10 @@ class TestWarrantyDates(WarrantyCommon):
         with freeze_time("2026-05-01"):
             coverage = self.env["serial.warranty"].create(
                 self.env["serial.warranty"]._serial_prepare_vals(
-                    self.term_delivery, self.product, date(2026, 6, 1), lot=lot,
+                    self.term_delivery,
+                    self.product,
+                    date(2026, 6, 1),
+                    lot=lot,
                     partner=self.customer,
                 )
             )

@@ -21,7 +21,13 @@ class TestWarrantyExtension(WarrantyCommon):
 
     def _sell_extension(self, lots, qty=None, partner=None):
         return self._sell(
-            [(self.extension, qty or len(lots), {"serial_extended_lot_ids": [Command.set(lots.ids)]})],
+            [
+                (
+                    self.extension,
+                    qty or len(lots),
+                    {"serial_extended_lot_ids": [Command.set(lots.ids)]},
+                )
+            ],
             partner=partner,
         )
 
@@ -53,9 +59,9 @@ class TestWarrantyExtension(WarrantyCommon):
                     (self.extension, 1, {"serial_extended_lot_ids": [Command.set(lot.ids)]}),
                 ]
             )
-        extensions = lot.serial_warranty_ids.filtered(
-            lambda w: w.origin == "extension"
-        ).sorted("date_start")
+        extensions = lot.serial_warranty_ids.filtered(lambda w: w.origin == "extension").sorted(
+            "date_start"
+        )
         self.assertEqual(
             [(w.date_start, w.date_end) for w in extensions],
             [
@@ -100,9 +106,7 @@ class TestWarrantyExtension(WarrantyCommon):
         with self.assertRaisesRegex(UserError, self.lots[0].name):
             order.action_confirm()
         self.assertEqual(order.state, "draft")
-        self.assertFalse(
-            self.lots.serial_warranty_ids.filtered(lambda w: w.origin == "extension")
-        )
+        self.assertFalse(self.lots.serial_warranty_ids.filtered(lambda w: w.origin == "extension"))
 
     def test_extension_for_unit_in_stock_refused(self):
         in_stock = self._create_lots(self.product, 1, prefix="STK")

@@ -12,8 +12,12 @@ class TestWarrantyLookup(WarrantyCommon):
         cls.lot = cls._create_lots(cls.product, 1)
         cls._deliver(cls.lot, cls.customer)
         cls.gtin_product = cls._create_serial_product("Pump", cls.term_delivery)
-        cls.gtin_product.write({"barcode": "09506000134376", "serial_identifier_type": "gtin_serial"})
-        cls.pump = cls.env["stock.lot"].create({"name": "PUMP-77", "product_id": cls.gtin_product.id})
+        cls.gtin_product.write(
+            {"barcode": "09506000134376", "serial_identifier_type": "gtin_serial"}
+        )
+        cls.pump = cls.env["stock.lot"].create(
+            {"name": "PUMP-77", "product_id": cls.gtin_product.id}
+        )
 
     def test_lookup_wizard_shows_everything(self):
         form = Form(self.env["serial.warranty.lookup"])

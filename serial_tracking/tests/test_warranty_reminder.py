@@ -43,7 +43,9 @@ class TestWarrantyReminder(WarrantyCommon):
             self.assertEqual(len(activities), 120)
             self.assertEqual(activities.user_id, self.salesman)
             self.assertEqual(activities.activity_type_id, self.todo)
-            self.assertEqual(set(activities.mapped("date_deadline")), set(self.coverages.mapped("date_end")))
+            self.assertEqual(
+                set(activities.mapped("date_deadline")), set(self.coverages.mapped("date_end"))
+            )
             self.assertTrue(all(self.coverages.mapped("reminder_date")))
         with freeze_time("2027-12-21 10:00:00"):
             self.env["serial.warranty"]._cron_send_reminders(batch_size=50)

@@ -41,7 +41,9 @@ class TestWarrantyReturnTransfer(WarrantyCommon):
         self._deliver(self.phone_lot, self.customer_b)
         coverages = self.phone_lot.serial_warranty_ids
         self.assertEqual(sorted(coverages.mapped("state")), ["active", "void"])
-        self.assertEqual(coverages.filtered(lambda w: w.state == "active").partner_id, self.customer_b)
+        self.assertEqual(
+            coverages.filtered(lambda w: w.state == "active").partner_id, self.customer_b
+        )
 
     def test_return_for_repair_keeps_coverage(self):
         coverage = self.phone_lot.serial_warranty_ids
@@ -91,9 +93,7 @@ class TestWarrantyReturnTransfer(WarrantyCommon):
         self.assertEqual(coverage.state, "active")
 
     def _transfer(self, lots, partner, note="Sold on a second-hand market"):
-        wizard = Form(
-            self.env["serial.transfer.wizard"].with_context(default_lot_ids=lots.ids)
-        )
+        wizard = Form(self.env["serial.transfer.wizard"].with_context(default_lot_ids=lots.ids))
         wizard.partner_id = partner
         wizard.note = note
         return wizard.save()

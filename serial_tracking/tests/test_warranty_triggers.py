@@ -99,7 +99,9 @@ class TestWarrantyTriggers(WarrantyCommon):
         invoice = order._create_invoices()
         invoice.invoice_date = date(2026, 4, 2)
         invoice.action_post()
-        self.assertFalse(self.env["serial.warranty"].search([("sale_line_id", "=", order.order_line.id)]))
+        self.assertFalse(
+            self.env["serial.warranty"].search([("sale_line_id", "=", order.order_line.id)])
+        )
         with freeze_time("2026-04-10 10:00:00"):
             self._deliver_order(order, lot)
         self.assertEqual(lot.serial_warranty_ids.date_start, date(2026, 4, 2))

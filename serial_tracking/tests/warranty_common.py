@@ -16,8 +16,12 @@ class WarrantyCommon(TransactionCase):
         )
         cls.stock_location = cls.warehouse.lot_stock_id
         cls.customer_location = cls.env.ref("stock.stock_location_customers")
-        cls.customer = cls.env["res.partner"].create({"name": "Ada Customer", "email": "ada@example.com"})
-        cls.customer_b = cls.env["res.partner"].create({"name": "Bob Second-Hand", "email": "bob@example.com"})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Ada Customer", "email": "ada@example.com"}
+        )
+        cls.customer_b = cls.env["res.partner"].create(
+            {"name": "Bob Second-Hand", "email": "bob@example.com"}
+        )
         Term = cls.env["serial.warranty.term"]
         cls.term_delivery = Term.create(
             {"name": "2 years from delivery", "duration": 2, "duration_unit": "year"}
@@ -157,7 +161,11 @@ class WarrantyCommon(TransactionCase):
                 "partner_id": (partner or cls.customer).id,
                 "order_line": [
                     Command.create(
-                        {"product_id": line[0].id, "product_uom_qty": line[1], **(line[2] if len(line) > 2 else {})}
+                        {
+                            "product_id": line[0].id,
+                            "product_uom_qty": line[1],
+                            **(line[2] if len(line) > 2 else {}),
+                        }
                     )
                     for line in lines
                 ],

@@ -43,8 +43,11 @@ class SerialTransferWizard(models.TransientModel):
                 )
             elif lot.serial_owner_id.commercial_partner_id == new_owner:
                 problems.append(
-                    _(" - %(serial)s: already owned by %(owner)s",
-                      serial=lot.name, owner=new_owner.display_name)
+                    _(
+                        " - %(serial)s: already owned by %(owner)s",
+                        serial=lot.name,
+                        owner=new_owner.display_name,
+                    )
                 )
         if problems:
             raise UserError(

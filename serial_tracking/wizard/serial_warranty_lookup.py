@@ -65,13 +65,18 @@ class SerialWarrantyLookup(models.TransientModel):
         """Open recall campaigns hitting the unit, when recalls are installed."""
         if not self.lot_id or "serial.recall.line" not in self.env:
             return False
-        lines = self.env["serial.recall.line"].sudo().search(
-            [("lot_id", "=", self.lot_id.id), ("recall_id.state", "=", "open")]
+        lines = (
+            self.env["serial.recall.line"]
+            .sudo()
+            .search([("lot_id", "=", self.lot_id.id), ("recall_id.state", "=", "open")])
         )
-        return "\n".join(
-            f"{line.recall_id.name} {line.recall_id.title or ''}: {line.state}"
-            for line in lines
-        ) or False
+        return (
+            "\n".join(
+                f"{line.recall_id.name} {line.recall_id.title or ''}: {line.state}"
+                for line in lines
+            )
+            or False
+        )
 
     def action_open_repair(self):
         """Open a new repair order for the unit, customer and warranty prefilled."""
@@ -108,6 +113,6 @@ class SerialWarrantyLookup(models.TransientModel):
         self.ensure_one()
         if not self.lot_id:
             raise UserError(self.error or _("Type or scan a serial number first."))
-        return self.env.ref(
-            "serial_tracking.action_report_warranty_certificate"
-        ).report_action(self.lot_id)
+        return self.env.ref("serial_tracking.action_report_warranty_certificate").report_action(
+            self.lot_id
+        )
