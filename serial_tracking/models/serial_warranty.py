@@ -322,6 +322,8 @@ class SerialWarranty(models.Model):
             ("reminder_date", "=", False),
             ("date_end", ">=", today),
             ("date_end", "<=", limit),
+            # not when an extension already continues the cover
+            ("lot_id.serial_warranty_end", "<=", limit),
         ]
 
     @api.model

@@ -1,5 +1,6 @@
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .warranty_common import WarrantyCommon
@@ -86,3 +87,15 @@ class TestWarrantyReminder(WarrantyCommon):
         with freeze_time("2028-01-10 10:00:00"):
             self.env["serial.warranty"]._cron_send_reminders()
         self.assertFalse(self._activities())
+
+    def test_no_reminder_when_an_extension_follows(self):
+        extended = self.lots[:3]
+        with freeze_time("2027-06-01 10:00:00"):
+            self._sell(
+                [(self.extension, 3, {"serial_extended_lot_ids": [Command.set(extended.ids)]})]
+            )
+        with freeze_time("2027-12-20 10:00:00"):
+            self.env["serial.warranty"]._cron_send_reminders()
+        reminded = self._activities()
+        self.assertEqual(len(reminded), 117)
+        self.assertFalse(set(reminded.mapped("res_id")) & set(extended.serial_warranty_ids.ids))

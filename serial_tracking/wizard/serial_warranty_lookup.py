@@ -68,7 +68,13 @@ class SerialWarrantyLookup(models.TransientModel):
         lines = (
             self.env["serial.recall.line"]
             .sudo()
-            .search([("lot_id", "=", self.lot_id.id), ("recall_id.state", "=", "open")])
+            .search(
+                [
+                    ("lot_id", "=", self.lot_id.id),
+                    ("recall_id.state", "=", "open"),
+                    ("state", "!=", "resolved"),
+                ]
+            )
         )
         return (
             "\n".join(
