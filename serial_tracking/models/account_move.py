@@ -64,9 +64,7 @@ class AccountMove(models.Model):
                         invoice_id=invoice.id,
                     )
                 )
-        created = Warranty.create(vals_list)
-        created._serial_log_started()
-        return created
+        return Warranty._serial_create(vals_list)
 
     def _serial_sale_line_by_lot(self):
         """``{lot_id: sale_line_id}`` from the done deliveries of the invoiced lines."""

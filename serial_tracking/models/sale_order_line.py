@@ -115,9 +115,7 @@ class SaleOrderLine(models.Model):
                         sale_line_id=line.id,
                     )
                 )
-        created = Warranty.create(vals_list)
-        created._serial_log_started()
-        return created
+        return Warranty._serial_create(vals_list)
 
     def _serial_create_warranty_extensions(self):
         """Create the ``extension`` coverage sold by the extension lines of ``self``.
@@ -158,6 +156,6 @@ class SaleOrderLine(models.Model):
                 )
                 periods[lot.id].append((vals["date_start"], vals["date_end"]))
                 vals_list.append(vals)
-        created = Warranty.create(vals_list)
-        created._serial_log_started()
+        created = Warranty._serial_create(vals_list)
+        created._serial_log_started()  # bought by the customer: worth a line in the chatter
         return created

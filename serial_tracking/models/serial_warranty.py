@@ -179,6 +179,23 @@ class SerialWarranty(models.Model):
         vals.update(extra)
         return vals
 
+    @api.model
+    def _serial_create(self, vals_list):
+        """Create coverages in batch, as the system (triggers run for any user).
+
+        Coverage started by a delivery, an invoice or an order is visible on the unit
+        (Warranty tab and status): no creation message nor follower per record, which
+        would double the cost of a large delivery.
+        """
+        records = (
+            self.sudo()
+            .with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+            )
+            .create(vals_list)
+        )
+        return records.with_env(self.env)
+
     def _serial_void(self, reason):
         """Void the coverages of ``self`` and say why in each unit's chatter."""
         to_void = self.filtered(lambda w: w.state != "void")

@@ -125,7 +125,7 @@ class StockMoveLine(models.Model):
                 to_unlink |= placeholder
                 vals_list.append(vals)
         to_unlink.unlink()
-        Warranty.create(vals_list)._serial_log_started()
+        Warranty._serial_create(vals_list)
 
     def _serial_warranty_vals(self, partner, pending):
         """Values of the standard coverage this delivered line starts, if any.

@@ -43,6 +43,7 @@ class TestWarrantyExtension(WarrantyCommon):
             self.assertEqual(extension.state, "pending")
             self.assertEqual(lot.serial_warranty_state, "active")
             self.assertEqual(lot.serial_warranty_end, date(2029, 1, 14))
+            self.assertIn("+12 months", lot.message_ids[0].body, "logged on the unit")
         with freeze_time("2028-01-15 10:00:00"):
             self.env["serial.warranty"]._cron_refresh_state()
             self.assertEqual(extension.state, "active")
