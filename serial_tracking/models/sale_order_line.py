@@ -130,6 +130,7 @@ class SaleOrderLine(models.Model):
         if not lines:
             return self.env["serial.warranty"]
         Warranty = self.env["serial.warranty"].sudo()
+        lines = lines.sudo()  # salespeople sell extensions without stock rights
         lots = lines.serial_extended_lot_ids
         periods = {lot.id: [] for lot in lots}
         for warranty in Warranty.search(

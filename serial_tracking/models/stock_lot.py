@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index
+from odoo.tools.sql import column_exists, create_column
 
 from ..tools import identifiers
 from .serial_warranty import covered_until
@@ -157,6 +158,16 @@ class StockLot(models.Model):
             lot.serial_unique_key = lot._serial_key(
                 lot.product_id, lot.company_id.id, lot.name
             )
+
+    def _auto_init(self):
+        # Units existing at install have no coverage: fill the new columns in one UPDATE
+        # instead of letting the ORM compute them unit by unit.
+        cr = self.env.cr
+        if not column_exists(cr, self._table, "serial_warranty_state"):
+            create_column(cr, self._table, "serial_warranty_state", "varchar")
+            create_column(cr, self._table, "serial_warranty_end", "date")
+            cr.execute(SQL("UPDATE %s SET serial_warranty_state = 'none'", SQL.identifier(self._table)))
+        return super()._auto_init()
 
     def init(self):
         super().init()

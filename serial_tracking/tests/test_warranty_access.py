@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -83,3 +86,16 @@ class TestWarrantyAccess(WarrantyCommon):
         self.product.product_tmpl_id.company_id = self.env.company
         with self.assertRaisesRegex(UserError, "Other term|compan"):
             self.product.product_tmpl_id.serial_warranty_term_id = other_term
+
+    def test_sales_user_sells_an_extension(self):
+        order = self._sell(
+            [(self.extension, 1, {"serial_extended_lot_ids": [Command.set(self.lot.ids)]})],
+            confirm=False,
+        )
+        order.user_id = self.sales_user
+        order.with_user(self.sales_user).action_confirm()
+        extension = self.lot.serial_warranty_ids.filtered(lambda w: w.origin == "extension")
+        self.assertEqual(extension.date_start, self.coverage.date_end + timedelta(days=1))
+        # the order line shows the serials to the salesperson
+        line = order.order_line.with_user(self.sales_user)
+        self.assertEqual(line.serial_extended_lot_ids.mapped("name"), [self.lot.name])
