@@ -123,3 +123,9 @@ class TestWarrantyReturnTransfer(WarrantyCommon):
             wizard.action_confirm()
         self.assertIn(self.car_lot.name, str(error.exception), "already owned by them")
         self.assertEqual(self.car_lot.serial_owner_id, self.customer)
+
+    def test_transfer_before_current_ownership_refused(self):
+        wizard = self._transfer(self.car_lot, self.customer_b)
+        wizard.date = "2000-01-01"
+        with self.assertRaisesRegex(UserError, "after the transfer date"):
+            wizard.action_confirm()

@@ -1,4 +1,4 @@
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import TransactionCase
 
 
@@ -198,6 +198,3 @@ class WarrantyCommon(TransactionCase):
         )
         picking.button_validate()
         return picking
-
-    def today(self):
-        return fields.Date.context_today(self.env.user)

@@ -49,13 +49,33 @@ class SerialTransferWizard(models.TransientModel):
                         owner=new_owner.display_name,
                     )
                 )
+        date = fields.Datetime.to_datetime(self.date)
+        if self.date == fields.Date.context_today(self):
+            date = fields.Datetime.now()
+        current = (
+            self.env["serial.ownership"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", self.lot_ids.ids),
+                    ("date_end", "=", False),
+                    ("date_start", ">", date),
+                ]
+            )
+        )
+        for ownership in current:
+            problems.append(
+                _(
+                    " - %(serial)s: owned by %(owner)s since %(since)s, after the transfer date",
+                    serial=ownership.lot_id.name,
+                    owner=ownership.partner_id.display_name,
+                    since=ownership.date_start,
+                )
+            )
         if problems:
             raise UserError(
                 _("These units cannot be transferred:\n%(lines)s", lines="\n".join(problems))
             )
-        date = fields.Datetime.to_datetime(self.date)
-        if self.date == fields.Date.context_today(self):
-            date = fields.Datetime.now()
         self.lot_ids._serial_transfer_ownership(
             {lot.id: self.partner_id for lot in self.lot_ids},
             "transfer",
