@@ -97,9 +97,7 @@ class SerialWarranty(models.Model):
     picking_id = fields.Many2one(
         "stock.picking", string="Delivery", index="btree_not_null", readonly=True
     )
-    invoice_id = fields.Many2one(
-        "account.move", string="Invoice", index="btree_not_null", readonly=True
-    )
+    invoice_id = fields.Many2one("account.move", index="btree_not_null", readonly=True)
     void_date = fields.Date(readonly=True, copy=False)
     void_reason = fields.Char(readonly=True, copy=False)
     reminder_date = fields.Date(

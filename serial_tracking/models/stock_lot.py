@@ -170,10 +170,11 @@ class StockLot(models.Model):
         return super()._auto_init()
 
     def init(self):
-        super().init()
+        res = super().init()
         # Exact look-ups by serial (warranty desk, scanners): the core index on name is
         # a trigram one, made for ILIKE searches.
         create_index(self.env.cr, "stock_lot_serial_name_index", self._table, ["name"])
+        return res
 
     @api.model
     def _serial_key(self, product, company_id, name):

@@ -32,7 +32,7 @@ class TestWarrantyLookup(WarrantyCommon):
         self.assertEqual(wizard.ownership_ids, self.lot.serial_ownership_ids)
         action = wizard.action_open_repair()
         self.assertEqual(action["res_model"], "repair.order")
-        repair = Form(self.env["repair.order"].with_context(action["context"])).save()
+        repair = Form(self.env["repair.order"].with_context(**action["context"])).save()
         self.assertEqual(repair.lot_id, self.lot)
         self.assertEqual(repair.partner_id, self.customer)
         self.assertTrue(repair.under_warranty)

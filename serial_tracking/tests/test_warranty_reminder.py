@@ -55,7 +55,7 @@ class TestWarrantyReminder(WarrantyCommon):
     def test_batches_report_progress_to_the_scheduler(self):
         cron = self.env.ref("serial_tracking.ir_cron_serial_warranty_reminder")
         cron, progress = cron._add_progress()
-        Warranty = self.env["serial.warranty"].with_context(cron.env.context)
+        Warranty = self.env["serial.warranty"].with_context(ir_cron_progress_id=progress.id)
         with freeze_time("2027-12-20 10:00:00"):
             Warranty._cron_send_reminders(batch_size=50)
             self.assertEqual((progress.done, progress.remaining), (50, 70))
