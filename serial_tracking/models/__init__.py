@@ -6,9 +6,14 @@ from . import stock_lot
 from . import stock_move
 from . import stock_move_line
 from . import stock_quant
-from . import serial_warranty_term
-from . import serial_warranty
+from . import serial_recall
+from . import serial_recall_line
+from . import stock_picking
 from . import sale_order
 from . import sale_order_line
+from . import stock_rule
+from . import account_move_line
+from . import serial_warranty_term
+from . import serial_warranty
 from . import account_move
 from . import repair_order

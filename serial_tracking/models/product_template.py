@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 IDENTIFIER_TYPES = [
@@ -25,6 +25,13 @@ class ProductTemplate(models.Model):
         "GS1 codes must carry the product's barcode as GTIN.\n"
         "IMEI and VIN serials are unique across all products.",
     )
+    serial_sale_capture = fields.Boolean(
+        string="Capture Serials on Sales Orders",
+        tracking=True,
+        help="The salesperson chooses the exact units (serial numbers) on the sales order "
+        "line before the order can be confirmed; the delivery then reserves and delivers "
+        "exactly those units.",
+    )
     serial_warranty_term_id = fields.Many2one(
         "serial.warranty.term",
         string="Warranty Term",
@@ -47,24 +54,34 @@ class ProductTemplate(models.Model):
                 continue
             if template.tracking != "serial":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Product %(product)s: a serial format (%(format)s) only makes "
                         "sense for products tracked by unique serial number.",
                         product=template.display_name,
                         format=dict(
-                            self._fields["serial_identifier_type"]._description_selection(
-                                self.env
-                            )
+                            self._fields["serial_identifier_type"]._description_selection(self.env)
                         )[template.serial_identifier_type],
                     )
                 )
+
+    @api.constrains("serial_sale_capture", "tracking")
+    def _check_serial_sale_capture(self):
+        wrong = self.filtered(lambda t: t.serial_sale_capture and t.tracking != "serial")
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "Serials can only be captured on sales orders for products tracked by "
+                    "unique serial number: %(products)s",
+                    products=", ".join(wrong.mapped("display_name")),
+                )
+            )
 
     @api.constrains("serial_warranty_extension", "serial_warranty_term_id", "type")
     def _check_serial_warranty_extension(self):
         for template in self.filtered("serial_warranty_extension"):
             if template.type != "service" or not template.serial_warranty_term_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Product %(product)s: a warranty extension is a service with a "
                         "warranty term (the coverage it adds).",
                         product=template.display_name,

@@ -1,15 +1,53 @@
+from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
+from odoo.tools.float_utils import float_compare
 
+from ..tools import identifiers
 from .serial_warranty import covered_until
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
+    serial_sale_capture = fields.Boolean(related="product_id.serial_sale_capture")
+    serial_lot_ids = fields.Many2many(
+        "stock.lot",
+        "sale_order_line_serial_lot_rel",
+        "line_id",
+        "lot_id",
+        string="Serial Numbers",
+        copy=False,
+        domain="[('product_id', '=', product_id),"
+        " ('serial_state', '=', 'in_stock'),"
+        " ('serial_blocked', '=', False),"
+        " ('company_id', 'in', [company_id, False]),"
+        " ('serial_sale_line_ids', '=', False),"
+        " ('quant_ids', 'any', [('location_id.warehouse_id', '=', warehouse_id),"
+        " ('location_id.usage', '=', 'internal'), ('quantity', '>', 0)])]",
+        help="The units sold on this line. The delivery reserves and delivers exactly "
+        "these serial numbers.",
+    )
+    serial_open_lot_ids = fields.Many2many(
+        "stock.lot",
+        "sale_order_line_serial_open_lot_rel",
+        "line_id",
+        "lot_id",
+        string="Serials Held",
+        compute="_compute_serial_open_lot_ids",
+        store=True,
+        help="Captured units not delivered yet by this line: no other order may capture "
+        "them while the order is not cancelled.",
+    )
+    serial_scan = fields.Char(
+        string="Scan Serial",
+        compute="_compute_serial_scan",
+        inverse="_inverse_serial_scan",
+        help="Type or scan a serial number (GS1 codes accepted) to add it to the line.",
+    )
     serial_warranty_extension = fields.Boolean(related="product_id.serial_warranty_extension")
     serial_commercial_partner_id = fields.Many2one(
         related="order_id.partner_id.commercial_partner_id",
@@ -29,6 +67,376 @@ class SaleOrderLine(models.Model):
         "serial.warranty", "sale_line_id", string="Warranty Coverage", readonly=True
     )
 
+    @api.depends("serial_lot_ids", "state", "move_ids.state")
+    def _compute_serial_open_lot_ids(self):
+        delivered = self._serial_delivered_lots()
+        for line in self:
+            if line.state == "cancel" or not line.serial_lot_ids:
+                line.serial_open_lot_ids = False
+            else:
+                line.serial_open_lot_ids = line.serial_lot_ids - delivered.get(
+                    line.id, self.env["stock.lot"]
+                )
+
+    def _compute_serial_scan(self):
+        self.serial_scan = False
+
+    def _inverse_serial_scan(self):
+        for line in self.filtered("serial_scan"):
+            lot, error = line._serial_lookup_scan(line.serial_scan)
+            if error:
+                raise UserError(error)
+            line.serial_lot_ids = [Command.link(lot.id)]
+
+    @api.constrains("serial_lot_ids", "product_id", "product_uom_qty")
+    def _check_serial_lot_ids(self):
+        if self.env.context.get("serial_defer_line_check"):
+            return  # checked by the order once all its lines are written
+        self._serial_check_lines()
+
+    @api.onchange("serial_scan")
+    def _onchange_serial_scan(self):
+        code = self.serial_scan
+        if not code:
+            return
+        self.serial_scan = False
+        lot, error = self._serial_lookup_scan(code)
+        if error:
+            return {"warning": {"title": self.env._("Serial refused"), "message": error}}
+        self.serial_lot_ids |= lot
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"serial_lot_ids", "serial_scan", "product_uom_qty"} & set(vals):
+            self.filtered(
+                lambda line: (
+                    line.state == "sale" and (line.serial_sale_capture or line.serial_lot_ids)
+                )
+            )._serial_sync_moves()
+        return res
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _serial_delivered_lots(self):
+        """Return ``{line_id: lots}`` delivered to the customer by each line's moves."""
+        lot_ids = defaultdict(set)
+        moves = self.sudo().move_ids.filtered(
+            lambda m: (
+                m.state == "done"
+                and m.location_dest_id.usage == "customer"
+                and m.location_id.usage != "customer"
+            )
+        )
+        for ml in moves.move_line_ids:
+            if ml.lot_id and ml.state == "done":
+                lot_ids[ml.move_id.sale_line_id.id].add(ml.lot_id.id)
+        Lot = self.env["stock.lot"]
+        return defaultdict(
+            lambda: Lot, {line_id: Lot.browse(ids) for line_id, ids in lot_ids.items()}
+        )
+
+    def _serial_lookup_scan(self, code):
+        """Find the unit behind a typed or scanned ``code`` for this line.
+
+        Returns ``(lot, error)``: ``error`` says precisely why the unit cannot be
+        captured here (unknown, other product or company, blocked, not in stock, already
+        captured...).
+        """
+        self.ensure_one()
+        Lot = self.env["stock.lot"]
+        product = self.product_id
+        if not product:
+            return Lot, self.env._("Choose the product before scanning serials.")
+        if not product.serial_sale_capture:
+            return Lot, self.env._(
+                "Serials are not captured on sales orders for %(product)s.",
+                product=product.display_name,
+            )
+        code = code.strip(" \t\r\n")
+        serial = code
+        if identifiers.looks_like_gs1(code):
+            try:
+                elements = identifiers.parse_gs1(code)
+            except identifiers.GS1ParseError as exc:
+                return Lot, self.env._(
+                    "%(code)s is not a valid GS1 code: %(error)s",
+                    code=code,
+                    error=Lot._serial_issue_message(exc.issue),
+                )
+            serial = elements.get("21")
+            if not serial:
+                return Lot, self.env._(
+                    "The GS1 code %(code)s has no serial number (AI 21).", code=code
+                )
+            gtin = elements.get("01")
+            if gtin and (
+                not product.barcode or identifiers.normalize_gtin14(product.barcode) != gtin
+            ):
+                return Lot, self.env._(
+                    "Serial %(serial)s: GTIN %(gtin)s is not the barcode of %(product)s.",
+                    serial=serial,
+                    gtin=gtin,
+                    product=product.display_name,
+                )
+        serial = identifiers.normalize_serial(product.serial_identifier_type or "free", serial)
+        # Across companies on purpose, to tell "another company's unit" from "unknown".
+        candidates = Lot.sudo().search_fetch(
+            [("name", "=", serial)], ["name", "product_id", "company_id"]
+        )
+        if not candidates:
+            return Lot, self.env._("Serial %(serial)s is unknown.", serial=serial)
+        lot = candidates.filtered(lambda c: c.product_id == product)
+        if not lot:
+            return Lot, self.env._(
+                "Serial %(serial)s is a unit of %(other)s, not of %(product)s.",
+                serial=serial,
+                other=candidates[0].product_id.display_name,
+                product=product.display_name,
+            )
+        lot = lot[0]
+        if lot in self.serial_lot_ids:
+            return Lot, self.env._("Serial %(serial)s is already on this line.", serial=serial)
+        reasons = self._serial_lot_reasons([(self, lot)])
+        if reasons:
+            return Lot, self.env._(
+                "Serial %(serial)s cannot be sold here: %(reason)s",
+                serial=serial,
+                reason=reasons[0][2],
+            )
+        return Lot.browse(lot.id), None
+
+    def _serial_capture_problems(self):
+        """Check the captured serials of ``self`` in one pass.
+
+        Returns ``[(line, lot, reason)]`` for every serial still to deliver that may not
+        be sold on its line.
+        """
+        pairs = [
+            (line, lot)
+            for line in self
+            if line.serial_lot_ids and line.state != "cancel"
+            for lot in line.serial_open_lot_ids
+        ]
+        return self._serial_lot_reasons(pairs)
+
+    @api.model
+    def _serial_lot_reasons(self, pairs):
+        """Return ``[(line, lot, reason)]`` for the ``(line, lot)`` pairs refused.
+
+        Set-based: one query for where the units are, one for the lines holding them.
+        """
+        if not pairs:
+            return []
+        lots = self.env["stock.lot"].sudo().browse({lot.id for __, lot in pairs})
+        lots.fetch(
+            [
+                "name",
+                "product_id",
+                "company_id",
+                "serial_state",
+                "serial_blocked",
+                "serial_block_reason",
+            ]
+        )
+        in_warehouses = self._serial_lot_warehouses(lots)
+        holders = self._serial_lot_holders(
+            lots, {line._origin.id for line, __ in pairs if line._origin.id}
+        )
+        seen = defaultdict(list)
+        for line, lot in pairs:
+            seen[lot.id].append(line)
+        states = dict(lots._fields["serial_state"]._description_selection(self.env))
+        problems = []
+        for line, lot in pairs:
+            lot = lots.browse(lot.id)
+            if lot.product_id != line.product_id:
+                reason = self.env._(
+                    "it is a unit of %(product)s", product=lot.product_id.display_name
+                )
+            elif lot.company_id and lot.company_id != line.company_id:
+                reason = self.env._(
+                    "it belongs to company %(company)s",
+                    company=lot.company_id.display_name,
+                )
+            elif lot.serial_blocked:
+                reason = self.env._("it is blocked (%(reason)s)", reason=lot.serial_block_reason)
+            elif holders.get(lot.id):
+                reason = self.env._(
+                    "it is already captured on %(orders)s",
+                    orders=", ".join(holders[lot.id].order_id.mapped("name")),
+                )
+            elif len(seen[lot.id]) > 1:
+                reason = self.env._(
+                    "it is captured on several lines (%(orders)s)",
+                    orders=", ".join(
+                        f"{ln.order_id.name or self.env._('new order')} / "
+                        f"{ln.product_id.display_name}"
+                        for ln in seen[lot.id]
+                    ),
+                )
+            elif lot.serial_state != "in_stock":
+                reason = self.env._(
+                    "it is not in stock (%(state)s)", state=states[lot.serial_state]
+                )
+            elif line.warehouse_id and line.warehouse_id.id not in in_warehouses[lot.id]:
+                reason = self.env._(
+                    "it is not in stock in warehouse %(warehouse)s",
+                    warehouse=line.warehouse_id.display_name,
+                )
+            else:
+                continue
+            problems.append((line, lot, reason))
+        return problems
+
+    @api.model
+    def _serial_lot_warehouses(self, lots):
+        """Return ``{lot_id: {warehouse_id, ...}}``: where each unit is on hand."""
+        in_warehouses = defaultdict(set)
+        domain = [
+            ("lot_id", "in", lots.ids),
+            ("location_id.usage", "=", "internal"),
+            ("quantity", ">", 0),
+        ]
+        for lot, location in (
+            self.env["stock.quant"].sudo()._read_group(domain, ["lot_id", "location_id"])
+        ):
+            in_warehouses[lot.id].add(location.warehouse_id.id)
+        return in_warehouses
+
+    @api.model
+    def _serial_lot_holders(self, lots, exclude_line_ids=()):
+        """Return ``{lot_id: lines}``: the open lines (but ``exclude_line_ids``) holding
+        each unit."""
+        holders = defaultdict(lambda: self.browse())
+        for holder in self.sudo().search_fetch(
+            [
+                ("serial_open_lot_ids", "in", lots.ids),
+                ("id", "not in", list(exclude_line_ids)),
+            ],
+            ["order_id", "serial_open_lot_ids"],
+        ):
+            for lot in holder.serial_open_lot_ids:
+                holders[lot.id] |= holder
+        return holders
+
+    def _serial_check_lines(self):
+        """Check every line of ``self`` in one pass; raise listing every problem."""
+        lines = self.filtered(lambda line: line.serial_lot_ids or line.serial_sale_capture)
+        confirmed = lines.filtered(lambda line: line.state == "sale")
+        problems = lines._serial_capture_problems() + confirmed._serial_delivered_problems()
+        self._serial_raise(problems, confirmed._serial_count_problems())
+
+    def _serial_delivered_problems(self):
+        """Units already delivered by a line stay on it: history is not rewritten."""
+        delivered = self._serial_delivered_lots()
+        return [
+            (line, lot, self.env._("it was already delivered by this line"))
+            for line in self
+            for lot in delivered.get(line.id, self.env["stock.lot"]) - line.serial_lot_ids
+        ]
+
+    def _serial_count_problems(self):
+        """Return a message for every capture line whose serial count is not its quantity."""
+        messages = []
+        for line in self.filtered(lambda ln: ln.serial_sale_capture and not ln.display_type):
+            qty = line.product_uom._compute_quantity(line.product_uom_qty, line.product_id.uom_id)
+            if float_compare(len(line.serial_lot_ids), qty, precision_digits=3):
+                messages.append(
+                    self.env._(
+                        " - %(order)s / %(product)s: %(qty)s units ordered, %(count)s serials "
+                        "captured",
+                        order=line.order_id.name,
+                        product=line.product_id.display_name,
+                        qty=qty,
+                        count=len(line.serial_lot_ids),
+                    )
+                )
+        return messages
+
+    @api.model
+    def _serial_raise(self, problems, count_messages=()):
+        if not problems and not count_messages:
+            return
+        parts = []
+        if count_messages:
+            parts.append(
+                self.env._(
+                    "Capture exactly one serial per unit:\n%(lines)s",
+                    lines="\n".join(count_messages),
+                )
+            )
+        if problems:
+            parts.append(
+                self.env._(
+                    "These serials cannot be sold:\n%(lines)s",
+                    lines="\n".join(
+                        self.env._(
+                            " - %(serial)s (%(order)s / %(product)s): %(reason)s",
+                            serial=lot.name,
+                            order=line.order_id.name or self.env._("new order"),
+                            product=line.product_id.display_name,
+                            reason=reason,
+                        )
+                        for line, lot, reason in problems
+                    ),
+                )
+            )
+        raise ValidationError("\n\n".join(parts))
+
+    def _serial_sync_moves(self):
+        """Give the open moves of confirmed lines exactly their captured units.
+
+        Moves keep the units they already have when still captured; the others get the
+        rest. Reservations on units no longer captured are released, then the moves are
+        reserved again (on the captured units only).
+        """
+        to_assign = self.env["stock.move"]
+        for line in self.sudo():
+            moves = line.move_ids.filtered(
+                lambda m: (
+                    m.state not in ("done", "cancel") and m.location_dest_id.usage == "customer"
+                )
+            ).sorted("id")
+            chains = {move: move | move._serial_open_origin_moves() for move in moves}
+            remaining = line.serial_open_lot_ids
+            targets = {}
+            for move in moves:
+                need = int(move.product_qty)
+                keep = (move.serial_lot_ids & remaining)[:need]
+                targets[move] = keep
+                remaining -= keep
+            for move in moves:
+                missing = int(move.product_qty) - len(targets[move])
+                if missing > 0:
+                    targets[move] |= remaining[:missing]
+                    remaining = remaining[missing:]
+            for move, lots in targets.items():
+                for chained in chains[move]:
+                    if chained.serial_lot_ids != lots:
+                        chained.serial_lot_ids = [Command.set(lots.ids)]
+                        to_assign |= chained
+        to_assign._serial_release_other_lots()
+        to_assign.filtered(lambda m: m.state not in ("done", "cancel"))._action_assign()
+
+    # ------------------------------------------------------------------
+    # Hooks
+    # ------------------------------------------------------------------
+
+    def _prepare_procurement_values(self, group_id=False):
+        values = super()._prepare_procurement_values(group_id=group_id)
+        if self.serial_lot_ids:
+            on_moves = self.move_ids.filtered(
+                lambda m: m.state not in ("done", "cancel")
+            ).serial_lot_ids
+            values["serial_lot_ids"] = [Command.set((self.serial_open_lot_ids - on_moves).ids)]
+        return values
+
+    # ------------------------------------------------------------------
+    # Warranty
+    # ------------------------------------------------------------------
+
     @api.onchange("serial_extended_lot_ids")
     def _onchange_serial_extended_lot_ids(self):
         if self.serial_warranty_extension and self.serial_extended_lot_ids:
@@ -42,7 +450,7 @@ class SaleOrderLine(models.Model):
             qty = int(float_round(line.product_uom_qty, 0))
             if not lots:
                 problems.append(
-                    _(
+                    self.env._(
                         "%(product)s: choose the serial number(s) it extends.",
                         product=line.product_id.display_name,
                     )
@@ -50,7 +458,7 @@ class SaleOrderLine(models.Model):
                 continue
             if len(lots) != qty:
                 problems.append(
-                    _(
+                    self.env._(
                         "%(product)s: %(qty)s sold for %(count)s serial number(s); sell "
                         "one per serial.",
                         product=line.product_id.display_name,
@@ -62,18 +470,18 @@ class SaleOrderLine(models.Model):
             for lot in lots:
                 if lot.serial_owner_id.commercial_partner_id != customer:
                     problems.append(
-                        _(
+                        self.env._(
                             "%(product)s: serial %(serial)s is not owned by %(customer)s "
                             "(owner: %(owner)s).",
                             product=line.product_id.display_name,
                             serial=lot.name,
                             customer=customer.display_name,
-                            owner=lot.serial_owner_id.display_name or _("none"),
+                            owner=lot.serial_owner_id.display_name or self.env._("none"),
                         )
                     )
         if problems:
             raise UserError(
-                _(
+                self.env._(
                     "These warranty extensions cannot be sold:\n%(lines)s",
                     lines="\n".join(f" - {problem}" for problem in problems),
                 )
@@ -84,7 +492,7 @@ class SaleOrderLine(models.Model):
 
         The unit is usually not known yet: the coverage waits (``pending``) with its
         dates set and gets its unit at delivery. Serials already captured on the line
-        (when another feature provides ``serial_lot_ids``) are used right away.
+        (``serial_lot_ids``) are used right away.
         """
         vals_list = []
         Warranty = self.env["serial.warranty"].sudo()
@@ -99,7 +507,7 @@ class SaleOrderLine(models.Model):
                 continue
             order = line.order_id
             date_start = order.company_id._serial_local_date(order.date_order)
-            lots = line["serial_lot_ids"] if "serial_lot_ids" in line._fields else []
+            lots = line.serial_lot_ids
             qty = int(float_round(line.product_uom_qty, 0))
             units = list(lots)[:qty]
             units += [None] * (qty - len(units))

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
@@ -139,7 +139,7 @@ class SerialWarranty(models.Model):
         for warranty in self:
             warranty.display_name = " - ".join(
                 filter(None, [warranty.lot_id.name, warranty.term_id.name])
-            ) or _("Pending coverage")
+            ) or self.env._("Pending coverage")
 
     # ------------------------------------------------------------------
     # Actions
@@ -147,12 +147,12 @@ class SerialWarranty(models.Model):
 
     def action_void(self):
         """Manual void from the coverage form (managers)."""
-        self._serial_void(_("voided by %(user)s", user=self.env.user.name))
+        self._serial_void(self.env._("voided by %(user)s", user=self.env.user.name))
 
     def action_print_certificate(self):
         lots = self.lot_id
         if not lots:
-            raise UserError(_("The unit of this coverage is not known yet."))
+            raise UserError(self.env._("The unit of this coverage is not known yet."))
         return self.env.ref("serial_tracking.action_report_warranty_certificate").report_action(
             lots
         )
@@ -202,7 +202,7 @@ class SerialWarranty(models.Model):
         today = self.env.company._serial_today()
         to_void.sudo().write({"void_date": today, "void_reason": reason})
         to_void._serial_log(
-            lambda w: _(
+            lambda w: self.env._(
                 "Warranty %(term)s (%(start)s - %(end)s) voided: %(reason)s",
                 term=w.term_id.name,
                 start=format_date(self.env, w.date_start),
@@ -219,7 +219,7 @@ class SerialWarranty(models.Model):
             return
         moved.sudo().write({"partner_id": partner.id})
         moved._serial_log(
-            lambda w: _(
+            lambda w: self.env._(
                 "Warranty %(term)s (until %(end)s) transferred to %(partner)s.",
                 term=w.term_id.name,
                 end=format_date(self.env, w.date_end),
@@ -239,7 +239,7 @@ class SerialWarranty(models.Model):
 
     def _serial_log_started(self):
         self._serial_log(
-            lambda w: _(
+            lambda w: self.env._(
                 "Warranty %(term)s for %(partner)s: %(start)s - %(end)s (%(origin)s).",
                 term=w.term_id.name,
                 partner=w.partner_id.display_name or "-",
@@ -372,7 +372,7 @@ class SerialWarranty(models.Model):
                     "res_model_id": model_id,
                     "res_id": warranty.id,
                     "activity_type_id": activity_type.id,
-                    "summary": _(
+                    "summary": self.env._(
                         "Warranty of %(serial)s ends on %(date)s",
                         serial=warranty.lot_id.name,
                         date=format_date(self.env, warranty.date_end),

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 DURATION_UNITS = [
@@ -82,7 +82,7 @@ class SerialWarrantyTerm(models.Model):
         for term in self:
             if term.duration <= 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Warranty term %(term)s: the duration must be at least 1, not "
                         "%(duration)s.",
                         term=term.name,

@@ -2,8 +2,8 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 from odoo.tools.sql import column_exists, create_column
 
@@ -22,6 +22,14 @@ SERIAL_STATES = [
     ("consumed", "Consumed"),
     ("vendor", "Returned to Vendor"),
 ]
+
+LOSS_FIELDS = {
+    "serial_loss_state",
+    "serial_loss_date",
+    "serial_loss_reference",
+    "serial_loss_note",
+}
+QUARANTINE_FIELDS = {"serial_quarantine", "serial_quarantine_reason"}
 
 LOSS_STATES = [
     ("none", "None"),
@@ -100,9 +108,7 @@ class StockLot(models.Model):
         tracking=True,
         help="Hold the unit: it cannot be reserved, sold or delivered until released.",
     )
-    serial_quarantine_reason = fields.Char(
-        string="Quarantine Reason", copy=False, tracking=True
-    )
+    serial_quarantine_reason = fields.Char(string="Quarantine Reason", copy=False, tracking=True)
     serial_blocked = fields.Boolean(
         string="Blocked",
         compute="_compute_serial_blocked",
@@ -114,6 +120,16 @@ class StockLot(models.Model):
         string="Block Reason",
         compute="_compute_serial_blocked",
         store=True,
+    )
+    serial_sale_line_ids = fields.Many2many(
+        "sale.order.line",
+        "sale_order_line_serial_open_lot_rel",
+        "lot_id",
+        "line_id",
+        string="Held by Sales Order Lines",
+        readonly=True,
+        copy=False,
+        help="Open sales order lines that captured this unit and have not delivered it yet.",
     )
     serial_warranty_ids = fields.One2many(
         "serial.warranty", "lot_id", string="Warranty Coverage", readonly=True
@@ -155,9 +171,7 @@ class StockLot(models.Model):
     )
     def _compute_serial_unique_key(self):
         for lot in self:
-            lot.serial_unique_key = lot._serial_key(
-                lot.product_id, lot.company_id.id, lot.name
-            )
+            lot.serial_unique_key = lot._serial_key(lot.product_id, lot.company_id.id, lot.name)
 
     def _auto_init(self):
         # Units existing at install have no coverage: fill the new columns in one UPDATE
@@ -166,7 +180,9 @@ class StockLot(models.Model):
         if not column_exists(cr, self._table, "serial_warranty_state"):
             create_column(cr, self._table, "serial_warranty_state", "varchar")
             create_column(cr, self._table, "serial_warranty_end", "date")
-            cr.execute(SQL("UPDATE %s SET serial_warranty_state = 'none'", SQL.identifier(self._table)))
+            cr.execute(
+                SQL("UPDATE %s SET serial_warranty_state = 'none'", SQL.identifier(self._table))
+            )
         return super()._auto_init()
 
     def init(self):
@@ -185,7 +201,12 @@ class StockLot(models.Model):
             return f"G|{name}"
         return f"P|{product.id}|{company_id or 0}|{name}"
 
-    @api.depends("serial_loss_state", "serial_quarantine", "serial_quarantine_reason")
+    @api.depends(
+        "serial_loss_state",
+        "serial_quarantine",
+        "serial_quarantine_reason",
+        "serial_recall_line_ids.blocking",
+    )
     def _compute_serial_blocked(self):
         reasons = self._get_serial_block_reasons()
         for lot in self:
@@ -226,14 +247,17 @@ class StockLot(models.Model):
         for lot in self:
             if lot.serial_loss_state != "none":
                 reasons[lot.id].append(
-                    _("reported %(state)s", state=loss_labels[lot.serial_loss_state].lower())
+                    self.env._(
+                        "reported %(state)s", state=loss_labels[lot.serial_loss_state].lower()
+                    )
                 )
             if lot.serial_quarantine:
                 reasons[lot.id].append(
-                    _("quarantine: %(reason)s", reason=lot.serial_quarantine_reason)
+                    self.env._("quarantine: %(reason)s", reason=lot.serial_quarantine_reason)
                     if lot.serial_quarantine_reason
-                    else _("quarantine")
+                    else self.env._("quarantine")
                 )
+        self._serial_recall_block_reasons(reasons)
         return reasons
 
     # ------------------------------------------------------------------
@@ -248,66 +272,75 @@ class StockLot(models.Model):
         product's identifier type, duplicated inside ``names``, or already existing.
         Nothing is written.
         """
-        return self._serial_check_entries([(product, name) for name in names], company)
+        company = company or product.company_id or self.env["res.company"]
+        return self._serial_check_entries([(product, name, company) for name in names])
 
     @api.model
-    def _serial_check_entries(self, entries, company=None):
-        """Validate ``entries`` (a list of ``(product, name)``) in one pass.
+    def _serial_check_entries(self, entries):
+        """Validate ``entries`` (``(product, name, company)`` triples) in one pass.
 
         The same rules as :meth:`_serial_check_names` for several products at once,
-        with a single database query for the existing serials.
+        with a single database query for the existing serials. ``company`` is the
+        company the serial will belong to (empty: shared by all companies).
         """
-        company = company or self.env.company
         problems = []
-        seen = {}
+        seen = set()
         valid = []
-        for product, name in entries:
+        for product, name, company in entries:
             id_type = product.serial_identifier_type or "free"
-            issue = identifiers.check_serial(
-                id_type, name, strict_vin=not company.serial_vin_lenient
-            )
+            lenient = (company or self.env.company).serial_vin_lenient
+            issue = identifiers.check_serial(id_type, name, strict_vin=not lenient)
             if issue:
                 problems.append((name, self._serial_issue_message(issue)))
                 continue
             key = self._serial_key(product, company.id, name)
             if key in seen:
-                problems.append((name, _("duplicated in the list")))
+                problems.append((name, self.env._("duplicated in the list")))
                 continue
-            seen[key] = product
-            valid.append((product, name))
+            seen.add(key)
+            valid.append((product, name, company))
         if valid:
-            problems += self._serial_check_existing(valid, company)
+            problems += self._serial_check_existing(valid)
         return problems
 
     @api.model
-    def _serial_check_existing(self, entries, company):
+    def _serial_check_existing(self, entries):
         """Return ``(name, reason)`` for the ``entries`` that already exist."""
-        names = list({name for __, name in entries})
-        global_names = {
-            name for product, name in entries
-            if product.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
-        }
-        # Existence is checked across companies (without reading anything else) because
-        # the uniqueness it anticipates is enforced by the database for all of them.
+        names = list({name for __, name, __ in entries})
+        # Existence is checked across companies (reading nothing else) because the
+        # uniqueness it anticipates is enforced by the database for all of them.
         existing = self.sudo().search_fetch(
-            [("name", "in", names)], ["name", "product_id", "company_id"]
+            [("name", "in", names)],
+            ["name", "product_id", "company_id", "serial_loss_state", "serial_loss_reference"],
         )
         found = defaultdict(list)
         for lot in existing:
             found[lot.name].append(lot)
         problems = []
-        for product, name in entries:
+        for product, name, company in entries:
+            is_global = product.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
             for lot in found.get(name, ()):
+                # Like core: a serial without company clashes with every company.
                 same_product = lot.product_id == product and (
                     not lot.company_id or not company or lot.company_id == company
                 )
                 if same_product or (
-                    name in global_names
-                    and lot.product_id.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
+                    is_global and lot.product_id.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
                 ):
-                    problems.append((name, _("already exists")))
+                    problems.append((name, self._serial_existing_reason(lot)))
                     break
         return problems
+
+    @api.model
+    def _serial_existing_reason(self, lot):
+        """Why an existing ``lot`` cannot be created again (theft/loss first)."""
+        if lot.serial_loss_state != "none":
+            return self.env._(
+                "registered as %(state)s (report %(ref)s): contact a Serial Tracking manager",
+                state=dict(LOSS_STATES)[lot.serial_loss_state].lower(),
+                ref=lot.serial_loss_reference or "-",
+            )
+        return self.env._("already exists")
 
     @api.model
     def _serial_issue_message(self, issue):
@@ -320,13 +353,15 @@ class StockLot(models.Model):
         if not problems:
             return
         lines = "\n".join(
-            _(" - %(serial)s: %(reason)s", serial=name or _("(empty)"), reason=reason)
+            self.env._(
+                " - %(serial)s: %(reason)s", serial=name or self.env._("(empty)"), reason=reason
+            )
             for name, reason in problems
         )
         raise ValidationError(
-            _(
+            self.env._(
                 "%(title)s\n%(lines)s",
-                title=title or _("These serial numbers cannot be used:"),
+                title=title or self.env._("These serial numbers cannot be used:"),
                 lines=lines,
             )
         )
@@ -350,16 +385,24 @@ class StockLot(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         by_id, default_product = self._serial_normalize_vals(vals_list)
+        Company = self.env["res.company"]
+        default_company = Company.browse(self.env.context.get("default_company_id"))
         entries = []
         for vals in vals_list:
             product = by_id.get(vals.get("product_id")) or default_product
             if product and product.tracking == "serial" and vals.get("name"):
-                entries.append((product, vals["name"]))
+                company = (
+                    Company.browse(vals["company_id"])
+                    if vals.get("company_id")
+                    else default_company or product.company_id
+                )
+                entries.append((product, vals["name"], company))
         if entries and not self.env.context.get("serial_skip_validation"):
             self._serial_raise_problems(self._serial_check_entries(entries))
         return super().create(vals_list)
 
     def write(self, vals):
+        self._serial_check_protected_write(vals)
         if "name" in vals and not self.env.context.get("serial_skip_validation"):
             for lot in self:
                 if lot.product_id.tracking != "serial" or vals["name"] == lot.name:
@@ -367,9 +410,31 @@ class StockLot(models.Model):
                 name = identifiers.normalize_serial(
                     lot.serial_identifier_type or "free", vals["name"]
                 )
-                problems = self._serial_check_entries([(lot.product_id, name)], lot.company_id)
+                problems = self._serial_check_entries([(lot.product_id, name, lot.company_id)])
                 self._serial_raise_problems(problems)
         return super().write(vals)
+
+    def _serial_check_protected_write(self, vals):
+        """The theft registry and quarantine are not plain fields to edit.
+
+        Theft/loss changes go through the report/clear flows (which log them and check
+        who clears a flag); quarantine is a manager decision.
+        """
+        if self.env.su:
+            return
+        if LOSS_FIELDS & set(vals) and not self.env.context.get("serial_loss_registry"):
+            raise AccessError(
+                self.env._(
+                    "Use 'Report Stolen/Lost' or 'Clear Theft/Loss Flag' to change the "
+                    "theft and loss registry."
+                )
+            )
+        if QUARANTINE_FIELDS & set(vals) and not self.env.user.has_group(
+            "serial_tracking.group_serial_tracking_manager"
+        ):
+            raise AccessError(
+                self.env._("Only Serial Tracking managers can put units in quarantine.")
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -378,7 +443,7 @@ class StockLot(models.Model):
     def action_serial_report_loss(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Report Stolen or Lost"),
+            "name": self.env._("Report Stolen or Lost"),
             "res_model": "serial.loss.report.wizard",
             "view_mode": "form",
             "target": "new",
@@ -388,7 +453,7 @@ class StockLot(models.Model):
     def action_serial_clear_loss(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Clear Theft/Loss Flag"),
+            "name": self.env._("Clear Theft/Loss Flag"),
             "res_model": "serial.loss.clear.wizard",
             "view_mode": "form",
             "target": "new",
@@ -407,7 +472,7 @@ class StockLot(models.Model):
     def action_serial_transfer(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Transfer Ownership"),
+            "name": self.env._("Transfer Ownership"),
             "res_model": "serial.transfer.wizard",
             "view_mode": "form",
             "target": "new",
@@ -430,16 +495,16 @@ class StockLot(models.Model):
     def _serial_report_loss(self, loss_state, date, reference=False, note=False):
         """Register the units of ``self`` as stolen or lost (blocks them)."""
         if loss_state not in ("stolen", "lost"):
-            raise UserError(_("A unit can only be reported stolen or lost."))
+            raise UserError(self.env._("A unit can only be reported stolen or lost."))
         already = self.filtered(lambda lot: lot.serial_loss_state != "none")
         if already:
             raise UserError(
-                _(
+                self.env._(
                     "Already registered as stolen or lost: %(serials)s",
                     serials=", ".join(already.mapped("name")),
                 )
             )
-        self.write(
+        self.with_context(serial_loss_registry=True).write(
             {
                 "serial_loss_state": loss_state,
                 "serial_loss_date": date,
@@ -449,8 +514,8 @@ class StockLot(models.Model):
         )
         label = dict(LOSS_STATES)[loss_state]
         body = Markup("%s<br/>%s") % (
-            _("Reported %(state)s on %(date)s.", state=label.lower(), date=date),
-            _("Reference: %(ref)s", ref=reference or "-"),
+            self.env._("Reported %(state)s on %(date)s.", state=label.lower(), date=date),
+            self.env._("Reference: %(ref)s", ref=reference or "-"),
         )
         if note:
             body += Markup("<br/>") + note
@@ -460,22 +525,22 @@ class StockLot(models.Model):
         """Clear the theft/loss flag of ``self``: managers only, with a reason."""
         if not self.env.user.has_group("serial_tracking.group_serial_tracking_manager"):
             raise UserError(
-                _("Only Serial Tracking managers can clear a stolen or lost flag.")
+                self.env._("Only Serial Tracking managers can clear a stolen or lost flag.")
             )
         if not (reason or "").strip():
-            raise UserError(_("Give the reason why the flag is cleared."))
+            raise UserError(self.env._("Give the reason why the flag is cleared."))
         flagged = self.filtered(lambda lot: lot.serial_loss_state != "none")
         if not flagged:
-            raise UserError(_("None of these units is registered as stolen or lost."))
+            raise UserError(self.env._("None of these units is registered as stolen or lost."))
         bodies = {
-            lot.id: _(
+            lot.id: self.env._(
                 "Theft/loss flag (%(state)s) cleared: %(reason)s",
                 state=lot.serial_loss_state,
                 reason=reason,
             )
             for lot in flagged
         }
-        flagged.write(
+        flagged.with_context(serial_loss_registry=True).write(
             {
                 "serial_loss_state": "none",
                 "serial_loss_date": False,
@@ -490,14 +555,16 @@ class StockLot(models.Model):
         blocked = self.filtered("serial_blocked")
         if blocked:
             raise UserError(
-                _(
+                self.env._(
                     "These units are blocked and cannot be %(action)s:\n%(lines)s",
                     action=action,
                     lines="\n".join(
-                        _(" - %(serial)s (%(product)s): %(reason)s",
-                          serial=lot.name,
-                          product=lot.product_id.display_name,
-                          reason=lot.serial_block_reason)
+                        self.env._(
+                            " - %(serial)s (%(product)s): %(reason)s",
+                            serial=lot.name,
+                            product=lot.product_id.display_name,
+                            reason=lot.serial_block_reason,
+                        )
                         for lot in blocked
                     ),
                 )
@@ -509,16 +576,18 @@ class StockLot(models.Model):
         if flagged:
             labels = dict(LOSS_STATES)
             raise UserError(
-                _(
+                self.env._(
                     "These units are registered as stolen or lost and cannot be taken "
                     "back into stock. Contact a Serial Tracking manager, who can clear "
                     "the flag with a reason:\n%(lines)s",
                     lines="\n".join(
-                        _(" - %(serial)s (%(product)s): %(state)s, report %(ref)s",
-                          serial=lot.name,
-                          product=lot.product_id.display_name,
-                          state=labels[lot.serial_loss_state].lower(),
-                          ref=lot.serial_loss_reference or "-")
+                        self.env._(
+                            " - %(serial)s (%(product)s): %(state)s, report %(ref)s",
+                            serial=lot.name,
+                            product=lot.product_id.display_name,
+                            state=labels[lot.serial_loss_state].lower(),
+                            ref=lot.serial_loss_reference or "-",
+                        )
                         for lot in flagged
                     ),
                 )
@@ -587,8 +656,9 @@ class StockLot(models.Model):
                 adjusted["in_repair" if lot_id in repaired else state].append(lot_id)
         return adjusted
 
-    def _serial_transfer_ownership(self, partner_by_lot, origin, pickings_by_lot=None,
-                                   date=None, note=False):
+    def _serial_transfer_ownership(
+        self, partner_by_lot, origin, pickings_by_lot=None, date=None, note=False
+    ):
         """Close the current ownership of each lot and open a new one.
 
         ``partner_by_lot`` maps lot ids to the new owner (``res.partner`` record); the
@@ -612,19 +682,22 @@ class StockLot(models.Model):
         for lot in self:
             partner = partner_by_lot[lot.id].commercial_partner_id
             picking = pickings_by_lot.get(lot.id)
-            vals_list.append({
-                "lot_id": lot.id,
-                "partner_id": partner.id,
-                "date_start": date,
-                "origin": origin,
-                "picking_id": picking.id if picking else False,
-                "note": note,
-            })
+            vals_list.append(
+                {
+                    "lot_id": lot.id,
+                    "partner_id": partner.id,
+                    "date_start": date,
+                    "origin": origin,
+                    "picking_id": picking.id if picking else False,
+                    "note": note,
+                }
+            )
             new_owner = partner if partner not in company_partners else self.env["res.partner"]
             owner_groups[new_owner.id].append(lot.id)
-            bodies[lot.id] = _(
+            bodies[lot.id] = self.env._(
                 "Ownership: %(old)s → %(new)s (%(origin)s%(doc)s).",
-                old=previous.get(lot.id, self.env["res.partner"]).display_name or _("none"),
+                old=previous.get(lot.id, self.env["res.partner"]).display_name
+                or self.env._("none"),
                 new=partner.display_name,
                 origin=origin_label,
                 doc=f", {picking.name}" if picking else "",
@@ -635,6 +708,49 @@ class StockLot(models.Model):
         self._message_log_batch(bodies)
         self._serial_warranty_on_ownership_change(partner_by_lot, origin, pickings_by_lot)
         return records
+
+    # ------------------------------------------------------------------
+    # Recall campaigns
+    # ------------------------------------------------------------------
+
+    serial_recall_line_ids = fields.One2many(
+        "serial.recall.line",
+        "lot_id",
+        string="Recalls",
+        readonly=True,
+    )
+
+    def _serial_recall_block_reasons(self, reasons):
+        """Add the reasons of the recall campaigns blocking units of ``self``."""
+        if not self.ids:
+            return reasons
+        lines = (
+            self.env["serial.recall.line"]
+            .sudo()
+            .search_fetch(
+                [("lot_id", "in", self.ids), ("blocking", "=", True)],
+                ["lot_id", "recall_id", "resolution"],
+                order="recall_id",
+            )
+        )
+        for line in lines:
+            reasons[line.lot_id.id].append(line.recall_id._block_reason(line))
+        return reasons
+
+    def _serial_recompute_blocked(self):
+        """Recompute the blocking status and reason of ``self`` now."""
+        for fname in ("serial_blocked", "serial_block_reason"):
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset(["serial_blocked", "serial_block_reason"])
+
+    def action_serial_view_recalls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.serial_recall_line_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
 
     def _serial_warranty_on_ownership_change(self, partner_by_lot, origin, pickings_by_lot=None):
         """Coverage follows the unit's term when it comes back or changes hands.
@@ -661,9 +777,9 @@ class StockLot(models.Model):
         )
         kept = warranties.filtered("term_id.transferable")
         if origin == "return":
-            reason = _("the unit was returned and the term is not transferable")
+            reason = self.env._("the unit was returned and the term is not transferable")
         else:
-            reason = _("the unit changed owner and the term is not transferable")
+            reason = self.env._("the unit changed owner and the term is not transferable")
         (warranties - kept)._serial_void(reason)
         if origin == "transfer":
             for lot, coverages in kept.grouped("lot_id").items():
@@ -674,14 +790,14 @@ class StockLot(models.Model):
         """``(serial, gtin)`` from a typed serial or a scanned GS1 string (AI 21/01)."""
         code = (code or "").strip()
         if not code:
-            raise UserError(_("Type or scan a serial number."))
+            raise UserError(self.env._("Type or scan a serial number."))
         if not identifiers.looks_like_gs1(code):
             return code, False
         try:
             parsed = identifiers.parse_gs1(code)
         except identifiers.GS1ParseError as error:
             raise UserError(
-                _(
+                self.env._(
                     "Cannot read the scanned code %(code)s: %(reason)s",
                     code=code,
                     reason=self._serial_issue_message(error.issue),
@@ -689,7 +805,7 @@ class StockLot(models.Model):
             ) from error
         if not parsed.get("21"):
             raise UserError(
-                _("The scanned code %(code)s carries no serial number (AI 21).", code=code)
+                self.env._("The scanned code %(code)s carries no serial number (AI 21).", code=code)
             )
         return parsed["21"], parsed.get("01", False)
 
@@ -709,7 +825,9 @@ class StockLot(models.Model):
         if gtin and len(lots) > 1:
             lots = lots.filtered(lambda lot: self._serial_gtin_of(lot.product_id) == gtin) or lots
         if not lots:
-            raise UserError(_("No unit with serial number %(serial)s was found.", serial=serial))
+            raise UserError(
+                self.env._("No unit with serial number %(serial)s was found.", serial=serial)
+            )
         return lots
 
     @api.model
@@ -729,7 +847,9 @@ class StockLot(models.Model):
         if gtin and len(rows) > 1:
             rows = [row for row in rows if self._serial_gtin_from(row["barcode"]) == gtin] or rows
         if not rows:
-            raise UserError(_("No unit with serial number %(serial)s was found.", serial=serial))
+            raise UserError(
+                self.env._("No unit with serial number %(serial)s was found.", serial=serial)
+            )
         unit = rows[0]
         unit.pop("barcode")
         unit["coverages"] = self.env["serial.warranty"]._serial_lookup_rows(unit["lot_id"])

@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 
 
 class StockMoveLine(models.Model):
@@ -20,14 +20,16 @@ class StockMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        lines._serial_lines_leaving().lot_id._serial_check_not_blocked(_("reserved or delivered"))
+        lines._serial_lines_leaving().lot_id._serial_check_not_blocked(
+            self.env._("reserved or delivered")
+        )
         return lines
 
     def write(self, vals):
         res = super().write(vals)
         if {"lot_id", "location_dest_id"} & set(vals):
             self._serial_lines_leaving().lot_id._serial_check_not_blocked(
-                _("reserved or delivered")
+                self.env._("reserved or delivered")
             )
         return res
 
@@ -40,10 +42,12 @@ class StockMoveLine(models.Model):
         self._serial_update_warranties()
 
     def _serial_check_done_lines(self):
-        self._serial_lines_leaving().lot_id._serial_check_not_blocked(_("delivered"))
+        self._serial_lines_leaving().lot_id._serial_check_not_blocked(self.env._("delivered"))
         incoming = self.filtered(
-            lambda ml: ml.location_id.usage not in ("internal", "transit")
-            and ml.location_dest_id.usage in ("internal", "transit")
+            lambda ml: (
+                ml.location_id.usage not in ("internal", "transit")
+                and ml.location_dest_id.usage in ("internal", "transit")
+            )
         )
         incoming.lot_id._serial_check_not_lost()
 

@@ -1,14 +1,45 @@
 from odoo import models
+from odoo.osv import expression
 
 
 class StockQuant(models.Model):
     _inherit = "stock.quant"
 
-    def _gather(self, product_id, location_id, lot_id=None, package_id=None, owner_id=None,
-                strict=False, qty=0):
+    def _get_gather_domain(
+        self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False
+    ):
+        domain = super()._get_gather_domain(
+            product_id,
+            location_id,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+        )
+        restrict = self.env.context.get("serial_restrict_lot_ids")
+        if restrict and not lot_id:
+            # A move delivering units captured on a sales order reserves only those.
+            domain = expression.AND([domain, [("lot_id", "in", list(restrict))]])
+        return domain
+
+    def _gather(
+        self,
+        product_id,
+        location_id,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        strict=False,
+        qty=0,
+    ):
         quants = super()._gather(
-            product_id, location_id, lot_id=lot_id, package_id=package_id,
-            owner_id=owner_id, strict=strict, qty=qty,
+            product_id,
+            location_id,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+            qty=qty,
         )
         if self.env.context.get("serial_exclude_blocked") and product_id.tracking != "none":
             # Blocked units (recall, theft, quarantine) stay where they are.

@@ -81,9 +81,7 @@ class TestIdentifiers(BaseCase):
     def test_vin_check_digit_x(self):
         # A second VIN whose remainder is 10: find one by varying the serial part.
         vin = next(
-            v
-            for n in range(100000, 200000)
-            if vin_check_digit(v := f"1FTFW1ET0DF{n}") == "X"
+            v for n in range(100000, 200000) if vin_check_digit(v := f"1FTFW1ET0DF{n}") == "X"
         )
         vin = vin[:8] + "X" + vin[9:]
         self.assertIsNone(check_vin(vin))
@@ -105,12 +103,8 @@ class TestIdentifiers(BaseCase):
 
     def test_vin_lenient_tolerates_only_check_digit(self):
         self.assertIsNone(check_vin("1HGCM82643A004352", strict_check_digit=False))
-        self.assertIssue(
-            check_vin("1HGCM82633A00435", strict_check_digit=False), "vin_length"
-        )
-        self.assertIssue(
-            check_vin("1HGCM82633A00435O", strict_check_digit=False), "vin_chars"
-        )
+        self.assertIssue(check_vin("1HGCM82633A00435", strict_check_digit=False), "vin_length")
+        self.assertIssue(check_vin("1HGCM82633A00435O", strict_check_digit=False), "vin_chars")
         self.assertIssue(check_serial("vin", "1HGCM82643A004352"), "vin_check")
         self.assertIsNone(check_serial("vin", "1HGCM82643A004352", strict_vin=False))
 
@@ -193,12 +187,8 @@ class TestIdentifiers(BaseCase):
             check_serial("mac", "00:11:22:33:44:55")
 
     def test_normalize_serial(self):
-        self.assertEqual(
-            normalize_serial("vin", " 1m8gdm9axkp042788\n"), "1M8GDM9AXKP042788"
-        )
-        self.assertEqual(
-            normalize_serial("imei", " 490154203237518 "), "490154203237518"
-        )
+        self.assertEqual(normalize_serial("vin", " 1m8gdm9axkp042788\n"), "1M8GDM9AXKP042788")
+        self.assertEqual(normalize_serial("imei", " 490154203237518 "), "490154203237518")
         self.assertEqual(normalize_serial("free", "  Sn-abc "), "Sn-abc")
         self.assertEqual(normalize_serial("gtin_serial", " abC1 "), "abC1")
         self.assertEqual(normalize_serial("free", False), "")
@@ -213,8 +203,7 @@ class TestIdentifiers(BaseCase):
         self.assertEqual(issue, SerialIssue("imei_check", {"expected": "8"}))
         self.assertEqual(
             check_vin("1HGCM82633A00435Q").message,
-            "a VIN uses only digits and capital letters except I, O and Q "
-            "(not allowed: 'Q')",
+            "a VIN uses only digits and capital letters except I, O and Q (not allowed: 'Q')",
         )
         # Every template renders with the params its producers give it.
         samples = {
@@ -255,18 +244,12 @@ class TestIdentifiers(BaseCase):
         )
         for prefix in ("]C1", "]e0", "]Q3", GS, "]d2" + GS, ""):
             with self.subTest(prefix=prefix):
-                parsed = parse_gs1(
-                    prefix + "0109506000134352" + "21ABC123" + GS + "10LOT1\r\n"
-                )
-                self.assertEqual(
-                    parsed, {"01": "09506000134352", "21": "ABC123", "10": "LOT1"}
-                )
+                parsed = parse_gs1(prefix + "0109506000134352" + "21ABC123" + GS + "10LOT1\r\n")
+                self.assertEqual(parsed, {"01": "09506000134352", "21": "ABC123", "10": "LOT1"})
         # Fixed-length values need no separator, variable ones end at GS or the end;
         # a superfluous GS after a fixed-length value is tolerated.
         self.assertEqual(
-            parse_gs1(
-                "]C1" + "0109506000134352" + GS + "17261231" + "3103000750" + "10AB"
-            ),
+            parse_gs1("]C1" + "0109506000134352" + GS + "17261231" + "3103000750" + "10AB"),
             {"01": "09506000134352", "17": "261231", "3103": "000750", "10": "AB"},
         )
         self.assertEqual(
@@ -312,9 +295,7 @@ class TestIdentifiers(BaseCase):
             str(ctx.exception),
             "the value of AI (01) needs 14 characters, only 13 remain",
         )
-        self.assertEqual(
-            ctx.exception.params, {"ai": "01", "expected": 14, "length": 13}
-        )
+        self.assertEqual(ctx.exception.params, {"ai": "01", "expected": 14, "length": 13})
 
     def test_ai_table_consistent_with_predefined_lengths(self):
         # An AI under a predefined-length prefix must have exactly that value length,
@@ -324,9 +305,7 @@ class TestIdentifiers(BaseCase):
             if total:
                 with self.subTest(ai=ai):
                     self.assertEqual(spec.charset, "N")
-                    self.assertEqual(
-                        (spec.min_len, spec.max_len), (total - len(ai),) * 2
-                    )
+                    self.assertEqual((spec.min_len, spec.max_len), (total - len(ai),) * 2)
         # No AI is the prefix of another, so the AI at a position is unambiguous.
         for ai in AI_TABLE:
             for size in range(2, len(ai)):

@@ -55,11 +55,9 @@ REASONS = {
     "gs1_truncated": "the value of AI (%(ai)s) needs %(expected)s characters, "
     "only %(length)s remain",
     "gs1_too_long": "the value of AI (%(ai)s) has at most %(max)s characters, not %(length)s",
-    "gs1_too_short": "the value of AI (%(ai)s) needs at least %(min)s characters, "
-    "not %(length)s",
+    "gs1_too_short": "the value of AI (%(ai)s) needs at least %(min)s characters, not %(length)s",
     "gs1_not_digits": "the value of AI (%(ai)s) must contain digits only: %(value)s",
-    "gs1_bad_chars": "the value of AI (%(ai)s) contains characters that are not allowed: "
-    "%(chars)s",
+    "gs1_bad_chars": "the value of AI (%(ai)s) contains characters that are not allowed: %(chars)s",
     "gs1_check_digit": "wrong check digit in AI (%(ai)s) %(value)s (expected %(expected)s)",
     "gs1_bad_date": "invalid date in AI (%(ai)s): %(value)s",
     "gs1_duplicate_ai": "AI (%(ai)s) appears twice with different values",
@@ -156,9 +154,7 @@ def check_free(value):
     if _has_invisible(value):
         return SerialIssue("control_chars")
     if len(value) > FREE_MAX_LENGTH:
-        return SerialIssue(
-            "free_length", {"max": FREE_MAX_LENGTH, "length": len(value)}
-        )
+        return SerialIssue("free_length", {"max": FREE_MAX_LENGTH, "length": len(value)})
     return None
 
 
@@ -218,9 +214,7 @@ def vin_check_digit(vin):
     """
     if len(vin) != 17 or any(ch not in _VIN_VALUES for ch in vin):
         raise ValueError(f"not a well-formed VIN: {vin!r}")
-    remainder = (
-        sum(_VIN_VALUES[ch] * w for ch, w in zip(vin, _VIN_WEIGHTS, strict=True)) % 11
-    )
+    remainder = sum(_VIN_VALUES[ch] * w for ch, w in zip(vin, _VIN_WEIGHTS, strict=True)) % 11
     return "X" if remainder == 10 else str(remainder)
 
 
@@ -511,11 +505,7 @@ def looks_like_gs1(data):
     """
     if not isinstance(data, str):
         return False
-    return (
-        bool(re.match(r"\([0-9]{2,4}\)", data))
-        or GS in data
-        or data.startswith(SYMBOLOGY_IDS)
-    )
+    return bool(re.match(r"\([0-9]{2,4}\)", data)) or GS in data or data.startswith(SYMBOLOGY_IDS)
 
 
 def _lookup_ai(data, pos):
@@ -532,9 +522,7 @@ def _validate_value(ai, value):
     if len(value) > spec.max_len:
         raise GS1ParseError("gs1_too_long", ai=ai, max=spec.max_len, length=len(value))
     if len(value) < spec.min_len and spec.min_len == spec.max_len:
-        raise GS1ParseError(
-            "gs1_truncated", ai=ai, expected=spec.min_len, length=len(value)
-        )
+        raise GS1ParseError("gs1_truncated", ai=ai, expected=spec.min_len, length=len(value))
     if len(value) < spec.min_len:
         raise GS1ParseError("gs1_too_short", ai=ai, min=spec.min_len, length=len(value))
     digits = len(value) if spec.charset == "N" else spec.digits_prefix
@@ -547,16 +535,11 @@ def _validate_value(ai, value):
     if spec.kind == "key":
         expected = _mod10_check_digit(value[:-1])
         if value[-1] != expected:
-            raise GS1ParseError(
-                "gs1_check_digit", ai=ai, value=value, expected=expected
-            )
+            raise GS1ParseError("gs1_check_digit", ai=ai, value=value, expected=expected)
     elif spec.kind == "date":
         month, day = int(value[2:4]), int(value[4:6])
         # Day 00 means "end of month" in GS1 dates.
-        if (
-            not 1 <= month <= 12
-            or day > calendar.monthrange(2000 + int(value[:2]), month)[1]
-        ):
+        if not 1 <= month <= 12 or day > calendar.monthrange(2000 + int(value[:2]), month)[1]:
             raise GS1ParseError("gs1_bad_date", ai=ai, value=value)
 
 
@@ -577,14 +560,10 @@ def _parse_hri(data):
     while pos < len(data):
         match = _HRI_AI.match(data, pos)
         if not match:
-            raise GS1ParseError(
-                "gs1_syntax", position=pos + 1, data=data[pos : pos + 10]
-            )
+            raise GS1ParseError("gs1_syntax", position=pos + 1, data=data[pos : pos + 10])
         ai = match.group(1)
         if ai not in AI_TABLE:
-            raise GS1ParseError(
-                "gs1_unknown_ai", position=pos + 1, data=data[pos : pos + 10]
-            )
+            raise GS1ParseError("gs1_unknown_ai", position=pos + 1, data=data[pos : pos + 10])
         start = match.end()
         # Parentheses are legal inside CS82 values, so only a known AI closes a value.
         end = start
@@ -615,9 +594,7 @@ def _parse_raw(data):
             value = data[start:end]
             if len(value) < total - len(ai) or GS in value:
                 length = len(value.split(GS, 1)[0])
-                raise GS1ParseError(
-                    "gs1_truncated", ai=ai, expected=total - len(ai), length=length
-                )
+                raise GS1ParseError("gs1_truncated", ai=ai, expected=total - len(ai), length=length)
         else:
             end = data.find(GS, start)
             end = len(data) if end < 0 else end

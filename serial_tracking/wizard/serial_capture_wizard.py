@@ -1,13 +1,14 @@
 import re
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.float_utils import float_compare, float_round
 
 from ..tools import identifiers
 
-# Separators tolerated between serials in a pasted list (GS1 strings never hold them).
-SPLIT_RE = re.compile(r"[\s,;]+")
+# Separators tolerated between plain serials in a pasted list. A GS1 scan is kept whole:
+# its serial may contain commas, and FNC1 (GS) counts as white space for Python.
+SPLIT_RE = re.compile(r"[ \t,;]+")
 
 
 class SerialCaptureWizard(models.TransientModel):
@@ -49,7 +50,7 @@ class SerialCaptureWizard(models.TransientModel):
             demand = move.product_uom._compute_quantity(
                 move.product_uom_qty, move.product_id.uom_id
             )
-            captured = len(wizard._captured_lines())
+            captured = len(wizard._captured_lines()) if wizard._creates_serials() else 0
             wizard.expected_count = max(int(float_round(demand, 0)) - captured, 0)
 
     @api.depends("serials_text", "mode", "generate_count")
@@ -70,14 +71,28 @@ class SerialCaptureWizard(models.TransientModel):
             )
         return res
 
+    def _creates_serials(self):
+        """Receipts create new serials; other moves pick existing units (replacing the
+        current reservation)."""
+        move = self.move_id
+        return bool(move.picking_type_id.use_create_lots) and move.location_id.usage not in (
+            "internal",
+            "transit",
+        )
+
     def _captured_lines(self):
         return self.move_id.move_line_ids.filtered(lambda ml: ml.lot_id or ml.lot_name)
 
     def _split_entries(self):
         """Return ``[(line_no, raw)]`` for each non-empty entry of the text."""
         entries = []
-        for line_no, line in enumerate((self.serials_text or "").splitlines(), start=1):
-            for token in SPLIT_RE.split(line.strip()):
+        text = (self.serials_text or "").replace("\r\n", "\n")
+        for line_no, line in enumerate(text.split("\n"), start=1):
+            line = line.strip(" \t\r")
+            if identifiers.looks_like_gs1(line):
+                entries.append((line_no, line))
+                continue
+            for token in SPLIT_RE.split(line):
                 if token:
                     entries.append((line_no, token))
         return entries
@@ -90,15 +105,15 @@ class SerialCaptureWizard(models.TransientModel):
         try:
             elements = identifiers.parse_gs1(raw)
         except identifiers.GS1ParseError as exc:
-            return raw, _("not a valid GS1 code (%(error)s)", error=str(exc))
+            return raw, self.env._("not a valid GS1 code (%(error)s)", error=str(exc))
         serial = elements.get("21")
         if not serial:
-            return raw, _("the GS1 code has no serial number (AI 21)")
+            return raw, self.env._("the GS1 code has no serial number (AI 21)")
         gtin = elements.get("01")
         if gtin:
             barcode = product.barcode or ""
             if not barcode or identifiers.normalize_gtin14(barcode) != gtin:
-                return serial, _(
+                return serial, self.env._(
                     "GTIN %(gtin)s is not the barcode of %(product)s",
                     gtin=gtin,
                     product=product.display_name,
@@ -110,7 +125,9 @@ class SerialCaptureWizard(models.TransientModel):
         self.ensure_one()
         if self.mode == "generate":
             if not self.first_serial or self.generate_count <= 0:
-                raise UserError(_("Give the first serial and a number of serials above zero."))
+                raise UserError(
+                    self.env._("Give the first serial and a number of serials above zero.")
+                )
             names = [
                 vals["lot_name"]
                 for vals in self.env["stock.lot"].generate_lot_names(
@@ -121,7 +138,7 @@ class SerialCaptureWizard(models.TransientModel):
         else:
             entries = self._split_entries()
         if not entries:
-            raise UserError(_("Enter or scan at least one serial number."))
+            raise UserError(self.env._("Enter or scan at least one serial number."))
 
         id_type = self.product_id.serial_identifier_type or "free"
         problems, serials, origin = [], [], {}
@@ -131,53 +148,139 @@ class SerialCaptureWizard(models.TransientModel):
             if error:
                 problems.append((line_no, raw, error))
             elif serial in origin:
-                problems.append((line_no, raw, _(
-                    "duplicate of line %(line)s", line=origin[serial][0]
-                )))
+                problems.append(
+                    (line_no, raw, self.env._("duplicate of line %(line)s", line=origin[serial][0]))
+                )
             else:
                 serials.append(serial)
                 origin[serial] = (line_no, raw)
-        Lot = self.env["stock.lot"]
-        company = self.move_id.company_id
-        for serial, reason in Lot._serial_check_names(self.product_id, serials, company):
+        if self._creates_serials():
+            found = self.env["stock.lot"]._serial_check_names(
+                self.product_id, serials, self._lot_company()
+            )
+        else:
+            found = self._check_existing_units(serials)
+        for serial, reason in found:
             line_no, raw = origin[serial]
             problems.append((line_no, raw, reason))
         self._check_count(len(entries), problems)
         if problems:
             problems.sort(key=lambda p: p[0])
             raise ValidationError(
-                _(
+                self.env._(
                     "Nothing was recorded. Fix these entries and try again:\n%(lines)s",
                     lines="\n".join(
-                        _(" - line %(line)s: %(entry)s: %(reason)s",
-                          line=line_no, entry=raw, reason=reason)
+                        self.env._(
+                            " - line %(line)s: %(entry)s: %(reason)s",
+                            line=line_no,
+                            entry=raw,
+                            reason=reason,
+                        )
                         for line_no, raw, reason in problems
                     ),
                 )
             )
         return serials
 
+    def _existing_units(self, serials):
+        product = self.product_id
+        return self.env["stock.lot"].search_fetch(
+            [
+                ("product_id", "=", product.id),
+                ("name", "in", serials),
+                ("company_id", "in", [False, self.move_id.company_id.id]),
+            ],
+            ["name", "serial_blocked", "serial_block_reason"],
+        )
+
+    def _check_existing_units(self, serials):
+        """Problems of the units picked for a delivery/transfer, in two queries."""
+        move = self.move_id
+        lots = self._existing_units(serials)
+        by_name = {lot.name: lot for lot in lots}
+        groups = self.env["stock.quant"]._read_group(
+            [
+                ("lot_id", "in", lots.ids),
+                ("location_id", "child_of", move.location_id.id),
+            ],
+            ["lot_id"],
+            ["quantity:sum", "reserved_quantity:sum"],
+        )
+        own = {ml.lot_id.id: ml.quantity_product_uom for ml in move.move_line_ids if ml.lot_id}
+        free = {lot.id: qty - reserved + own.get(lot.id, 0.0) for lot, qty, reserved in groups}
+        problems = []
+        for serial in serials:
+            lot = by_name.get(serial)
+            if not lot:
+                reason = self.env._(
+                    "no such serial for %(product)s", product=self.product_id.display_name
+                )
+            elif lot.serial_blocked:
+                reason = self.env._("blocked: %(reason)s", reason=lot.serial_block_reason)
+            elif free.get(lot.id, 0.0) < 1:
+                reason = self.env._(
+                    "not available in %(location)s", location=move.location_id.display_name
+                )
+            else:
+                continue
+            problems.append((serial, reason))
+        return problems
+
+    def _lot_company(self):
+        """Company the new lots will get (same rule as the move line's lot values)."""
+        product = self.product_id
+        company = self.move_id.company_id
+        if product.company_id and company in (
+            product.company_id.all_child_ids | product.company_id
+        ):
+            return company
+        return product.company_id
+
     def _check_count(self, count, problems):
         expected = self.expected_count
         if count > expected or (count < expected and not self.allow_partial):
-            problems.append((0, _("count"), _(
-                "%(count)s serials entered for %(expected)s units to capture",
-                count=count, expected=expected,
-            )))
+            problems.append(
+                (
+                    0,
+                    self.env._("count"),
+                    self.env._(
+                        "%(count)s serials entered for %(expected)s units to capture",
+                        count=count,
+                        expected=expected,
+                    ),
+                )
+            )
 
     def action_confirm(self):
         self.ensure_one()
         move = self.move_id
         if move.state in ("done", "cancel"):
-            raise UserError(_("This move is already done or cancelled."))
+            raise UserError(self.env._("This move is already done or cancelled."))
         if move.product_id.tracking != "serial":
-            raise UserError(_("%(product)s is not tracked by serial number.",
-                              product=move.product_id.display_name))
-        if not move.picking_type_id.use_create_lots:
-            raise UserError(_("This operation type does not create new serial numbers."))
+            raise UserError(
+                self.env._(
+                    "%(product)s is not tracked by serial number.",
+                    product=move.product_id.display_name,
+                )
+            )
         serials = self._collect_serials()
-        self._apply_serials(serials)
+        if self._creates_serials():
+            self._apply_serials(serials)
+        else:
+            self._apply_units(serials)
         return {"type": "ir.actions.act_window_close"}
+
+    def _apply_units(self, serials):
+        """Replace the move's lines (and reservation) with the chosen existing units."""
+        move = self.move_id
+        lots = {lot.name: lot for lot in self._existing_units(serials)}
+        move.move_line_ids.unlink()
+        vals_list = []
+        for serial in serials:
+            vals = move._prepare_move_line_vals(quantity=1)
+            vals.update(lot_id=lots[serial].id, picked=True)
+            vals_list.append(vals)
+        self.env["stock.move.line"].create(vals_list)
 
     def _apply_serials(self, serials):
         """Replace the move's empty lines with one picked line per serial."""
@@ -191,5 +294,10 @@ class SerialCaptureWizard(models.TransientModel):
             vals_list.append(vals)
         self.env["stock.move.line"].create(vals_list)
         move.picked = True
-        if float_compare(move.quantity, move.product_uom_qty, precision_rounding=move.product_uom.rounding) > 0:
-            raise ValidationError(_("More serials than units on the move."))
+        if (
+            float_compare(
+                move.quantity, move.product_uom_qty, precision_rounding=move.product_uom.rounding
+            )
+            > 0
+        ):
+            raise ValidationError(self.env._("More serials than units on the move."))

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -20,14 +20,14 @@ class SerialTransferWizard(models.TransientModel):
                 if warranty.state not in ("pending", "active"):
                     continue
                 lines.append(
-                    _(
+                    self.env._(
                         "%(serial)s: %(term)s until %(end)s - %(fate)s",
                         serial=warranty.lot_id.name,
                         term=warranty.term_id.name,
                         end=warranty.date_end,
-                        fate=_("follows the unit")
+                        fate=self.env._("follows the unit")
                         if warranty.transferable
-                        else _("will be voided"),
+                        else self.env._("will be voided"),
                     )
                 )
             wizard.warranty_info = "\n".join(lines) or False
@@ -39,11 +39,13 @@ class SerialTransferWizard(models.TransientModel):
         for lot in self.lot_ids:
             if not lot.serial_owner_id:
                 problems.append(
-                    _(" - %(serial)s: not at a customer, nothing to transfer", serial=lot.name)
+                    self.env._(
+                        " - %(serial)s: not at a customer, nothing to transfer", serial=lot.name
+                    )
                 )
             elif lot.serial_owner_id.commercial_partner_id == new_owner:
                 problems.append(
-                    _(
+                    self.env._(
                         " - %(serial)s: already owned by %(owner)s",
                         serial=lot.name,
                         owner=new_owner.display_name,
@@ -65,7 +67,7 @@ class SerialTransferWizard(models.TransientModel):
         )
         for ownership in current:
             problems.append(
-                _(
+                self.env._(
                     " - %(serial)s: owned by %(owner)s since %(since)s, after the transfer date",
                     serial=ownership.lot_id.name,
                     owner=ownership.partner_id.display_name,
@@ -74,7 +76,9 @@ class SerialTransferWizard(models.TransientModel):
             )
         if problems:
             raise UserError(
-                _("These units cannot be transferred:\n%(lines)s", lines="\n".join(problems))
+                self.env._(
+                    "These units cannot be transferred:\n%(lines)s", lines="\n".join(problems)
+                )
             )
         self.lot_ids._serial_transfer_ownership(
             {lot.id: self.partner_id for lot in self.lot_ids},

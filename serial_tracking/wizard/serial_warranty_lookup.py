@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -46,7 +46,7 @@ class SerialWarrantyLookup(models.TransientModel):
                 continue
             wizard.lot_id = lots[:1]
             if len(lots) > 1:
-                wizard.error = _(
+                wizard.error = self.env._(
                     "%(count)s units carry this serial number (%(products)s): showing "
                     "the first one; scan the GS1 code to tell them apart.",
                     count=len(lots),
@@ -88,10 +88,10 @@ class SerialWarrantyLookup(models.TransientModel):
         """Open a new repair order for the unit, customer and warranty prefilled."""
         self.ensure_one()
         if not self.lot_id:
-            raise UserError(self.error or _("Type or scan a serial number first."))
+            raise UserError(self.error or self.env._("Type or scan a serial number first."))
         return {
             "type": "ir.actions.act_window",
-            "name": _("Repair %(serial)s", serial=self.lot_id.name),
+            "name": self.env._("Repair %(serial)s", serial=self.lot_id.name),
             "res_model": "repair.order",
             "view_mode": "form",
             "views": [(False, "form")],
@@ -106,7 +106,7 @@ class SerialWarrantyLookup(models.TransientModel):
     def action_open_unit(self):
         self.ensure_one()
         if not self.lot_id:
-            raise UserError(self.error or _("Type or scan a serial number first."))
+            raise UserError(self.error or self.env._("Type or scan a serial number first."))
         return {
             "type": "ir.actions.act_window",
             "res_model": "stock.lot",
@@ -118,7 +118,7 @@ class SerialWarrantyLookup(models.TransientModel):
     def action_print_certificate(self):
         self.ensure_one()
         if not self.lot_id:
-            raise UserError(self.error or _("Type or scan a serial number first."))
+            raise UserError(self.error or self.env._("Type or scan a serial number first."))
         return self.env.ref("serial_tracking.action_report_warranty_certificate").report_action(
             self.lot_id
         )

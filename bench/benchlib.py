@@ -1,0 +1,161 @@
+"""Shared helpers of the benchmark scripts: find Odoo, build databases, measure.
+
+Benchmarks run bare Odoo and Odoo + serial_tracking side by side in one process, on
+fresh databases, and report wall time, SQL query count and their ratio.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def import_odoo():
+    try:
+        import odoo  # noqa: PLC0415
+        import odoo.release  # noqa: PLC0415
+    except ImportError:
+        sys.exit(
+            "Odoo 18.0 is not installed or not importable by this Python "
+            f"({sys.executable}). See README, section 'Getting Odoo'."
+        )
+    if odoo.release.version_info[0] != 18:
+        sys.exit(f"Odoo 18.0 is required, found {odoo.release.version}.")
+    return odoo
+
+
+def addons_path(odoo):
+    """Odoo's core addons (source or packaged install) plus this repository."""
+    if os.environ.get("ODOO_ADDONS_PATH"):
+        paths = os.environ["ODOO_ADDONS_PATH"].split(",")
+    else:
+        source_addons = Path(odoo.__file__).resolve().parent.parent / "addons"
+        paths = [str(source_addons)] if source_addons.is_dir() else []
+    return ",".join(paths + [str(REPO)])
+
+
+def addon_depends():
+    """The addon's own dependencies: the fair "bare Odoo" to compare with."""
+    import ast  # noqa: PLC0415
+
+    manifest = ast.literal_eval((REPO / "serial_tracking" / "__manifest__.py").read_text())
+    return manifest["depends"]
+
+
+def parser(description, default_n):
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("-n", type=int, default=default_n, help="number of serial units")
+    p.add_argument("--repeat", type=int, default=1, help="measured runs per side")
+    p.add_argument("--db-prefix", default="st_bench", help="prefix of the databases")
+    p.add_argument("--keep-db", action="store_true", help="keep the databases")
+    p.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="reuse the databases when they already have the modules (implies --keep-db)",
+    )
+    return p
+
+
+def setup_odoo(odoo, args):
+    config = odoo.tools.config
+    config.parse_config(
+        [f"--addons-path={addons_path(odoo)}", "--log-level=warn", "--without-demo=all"]
+    )
+    return config
+
+
+def fresh_db(odoo, name, modules, reuse=False):
+    """Drop ``name`` if present and create it with ``modules`` installed (no demo).
+
+    With ``reuse``, an existing database that already has the modules is kept.
+    """
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+    from odoo.service import db  # noqa: PLC0415
+
+    if db.exp_db_exist(name):
+        if reuse and _has_modules(odoo, name, modules):
+            return Registry(name)
+        db.exp_drop(name)
+    db._create_empty_database(name)
+    config = odoo.tools.config
+    config["init"] = dict.fromkeys(modules, 1)
+    config["without_demo"] = "all"
+    try:
+        registry = Registry.new(name, update_module=True)
+    finally:
+        config["init"] = {}
+    return registry
+
+
+def _has_modules(odoo, name, modules):
+    with odoo.sql_db.db_connect(name).cursor() as cr:
+        cr.execute(
+            "SELECT count(*) FROM ir_module_module WHERE state = 'installed' AND name IN %s",
+            [tuple(modules)],
+        )
+        return cr.fetchone()[0] == len(modules)
+
+
+def open_dbs(odoo, args, bare_modules, addon_modules):
+    """Create (or reuse) the bare and addon databases of a benchmark."""
+    bare_db, addon_db = f"{args.db_prefix}_bare", f"{args.db_prefix}_addon"
+    bare = None
+    if bare_modules:
+        print(f"Database {bare_db}: {', '.join(bare_modules)}", flush=True)
+        bare = fresh_db(odoo, bare_db, bare_modules, reuse=args.reuse_db)
+    print(f"Database {addon_db}: {', '.join(addon_modules)}", flush=True)
+    addon = fresh_db(odoo, addon_db, addon_modules, reuse=args.reuse_db)
+    return bare, addon
+
+
+def close_dbs(odoo, args, *registries):
+    if args.keep_db or args.reuse_db:
+        return
+    for registry in registries:
+        if registry is not None:
+            drop_db(odoo, registry.db_name)
+
+
+def drop_db(odoo, name):
+    from odoo.service import db  # noqa: PLC0415
+
+    odoo.modules.registry.Registry.delete(name)
+    if db.exp_db_exist(name):
+        db.exp_drop(name)
+
+
+@contextmanager
+def measure(result):
+    """Record wall time (s) and SQL queries of the block into ``result``."""
+    from odoo import sql_db  # noqa: PLC0415
+
+    queries = sql_db.sql_counter
+    start = time.perf_counter()
+    yield
+    result["time"] = time.perf_counter() - start
+    result["queries"] = sql_db.sql_counter - queries
+
+
+def report(title, rows):
+    """Print ``rows`` = [(label, bare_runs, addon_runs)] with medians and ratios."""
+    print(f"\n{title}")
+    header = (
+        f"{'measure':<34}{'bare s':>9}{'addon s':>9}{'ratio':>8}"
+        f"{'bare q':>9}{'addon q':>9}{'ratio':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for label, bare, addon in rows:
+        bt = statistics.median(r["time"] for r in bare)
+        at = statistics.median(r["time"] for r in addon)
+        bq = statistics.median(r["queries"] for r in bare)
+        aq = statistics.median(r["queries"] for r in addon)
+        print(
+            f"{label:<34}{bt:>9.2f}{at:>9.2f}{at / bt:>8.3f}"
+            f"{bq:>9.0f}{aq:>9.0f}{(aq / bq if bq else 0):>8.3f}"
+        )

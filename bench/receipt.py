@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Receive N serial numbers in one receipt: bare Odoo vs Odoo + serial_tracking.
+
+Usage: python3 bench/receipt.py [-n 10000] [--repeat 1]
+
+Both sides do exactly what a warehouse does: a confirmed receipt of N units of a
+serial-tracked product, one move line per typed/imported serial, then "Validate" (lots
+are created, validated, quants moved; with the addon also uniqueness keys and unit
+status). The addon side also reports the capture wizard (paste N serials), which has no
+bare Odoo counterpart.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib  # noqa: E402
+
+# Bare Odoo is the addon's own dependencies (stock, sale_stock -> stock_account, repair,
+# portal): stock_account values every receipt, so comparing with `stock` alone would
+# charge the addon for Odoo's valuation layers.
+BARE_MODULES = benchlib.addon_depends()
+ADDON_MODULES = ["serial_tracking"]
+
+
+def imei(n):
+    """A valid IMEI for the integer n (Luhn check digit), so both sides get the same."""
+    body = f"35{n:012d}"
+    total = 0
+    for i, ch in enumerate(body):
+        d = int(ch)
+        if i % 2:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return body + str((10 - total % 10) % 10)
+
+
+def prepare(env, n, with_addon):
+    product_vals = {"name": "Bench Phone", "is_storable": True, "tracking": "serial"}
+    if with_addon:
+        product_vals["serial_identifier_type"] = "imei"
+    product = env["product.product"].create(product_vals)
+    warehouse = env["stock.warehouse"].search([], limit=1)
+    picking_type = warehouse.in_type_id
+    supplier = env.ref("stock.stock_location_suppliers")
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": picking_type.id,
+            "location_id": supplier.id,
+            "location_dest_id": warehouse.lot_stock_id.id,
+            "move_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": n,
+                        "product_uom": product.uom_id.id,
+                        "location_id": supplier.id,
+                        "location_dest_id": warehouse.lot_stock_id.id,
+                    },
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    return picking
+
+
+def serial_lines(env, picking, serials):
+    move = picking.move_ids
+    move.move_line_ids.unlink()
+    env["stock.move.line"].create(
+        [dict(move._prepare_move_line_vals(quantity=1), lot_name=s, picked=True) for s in serials]
+    )
+
+
+def run_validate(odoo, registry, n, with_addon, offset):
+    serials = [imei(offset + i) for i in range(n)]
+    result = {}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        picking = prepare(env, n, with_addon)
+        serial_lines(env, picking, serials)
+        env.flush_all()
+        with benchlib.measure(result):
+            picking.button_validate()
+            env.flush_all()
+        assert picking.state == "done", picking.state
+        assert len(picking.move_line_ids.lot_id) == n
+        cr.rollback()
+    return result
+
+
+def run_wizard(odoo, registry, n, offset):
+    serials = [imei(offset + i) for i in range(n)]
+    result = {}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        picking = prepare(env, n, True)
+        env.flush_all()
+        with benchlib.measure(result):
+            wizard = env["serial.capture.wizard"].create(
+                {"move_id": picking.move_ids.id, "serials_text": "\n".join(serials)}
+            )
+            wizard.action_confirm()
+            env.flush_all()
+        assert len(picking.move_line_ids.filtered("lot_name")) == n
+        cr.rollback()
+    return result
+
+
+def main():
+    args = benchlib.parser(__doc__.splitlines()[0], 10000).parse_args()
+    odoo = benchlib.import_odoo()
+    benchlib.setup_odoo(odoo, args)
+    bare, addon = benchlib.open_dbs(odoo, args, BARE_MODULES, ADDON_MODULES)
+    try:
+        bare_runs, addon_runs, wizard_runs = [], [], []
+        for i in range(args.repeat):
+            # Alternate the sides so that machine noise hits both alike.
+            bare_runs.append(run_validate(odoo, bare, args.n, False, i * args.n))
+            addon_runs.append(run_validate(odoo, addon, args.n, True, i * args.n))
+            wizard_runs.append(run_wizard(odoo, addon, args.n, i * args.n))
+        benchlib.report(
+            f"Receipt of {args.n} serial numbers (median of {args.repeat} run(s))",
+            [("validate receipt", bare_runs, addon_runs)],
+        )
+        wt = sorted(r["time"] for r in wizard_runs)[len(wizard_runs) // 2]
+        wq = sorted(r["queries"] for r in wizard_runs)[len(wizard_runs) // 2]
+        print(f"{'capture wizard (addon only)':<34}{'':>9}{wt:>9.2f}{'':>8}{'':>9}{wq:>9}")
+    finally:
+        benchlib.close_dbs(odoo, args, bare, addon)
+
+
+if __name__ == "__main__":
+    main()

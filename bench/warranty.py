@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Warranty: coverage started by a delivery of N units, and lookup among many units.
+
+Usage: python3 bench/warranty.py [-n 5000] [--lookup-units 200*N] [--repeat 1]
+
+1. Deliver N serial units in one picking: bare Odoo vs the addon with a warranty term
+   starting at delivery on the product (one coverage per unit is created).
+2. On the addon database, populate --lookup-units serials with SQL, then answer the
+   service desk question for one of them (stock.lot.serial_warranty_info, what the
+   lookup screen and RPC clients call): queries, time, and the PostgreSQL plan of the
+   unit query (it must use the index on stock_lot.name). Rolled back afterwards.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib  # noqa: E402
+from sale_delivery import stock_units  # noqa: E402
+
+BARE_MODULES = benchlib.addon_depends()
+
+
+def deliver(odoo, registry, n, with_addon, offset):
+    result = {}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        product, lots = stock_units(env, n, False, offset)
+        if with_addon:
+            term = env["serial.warranty.term"].create(
+                {
+                    "name": "Bench 2 years",
+                    "duration": 2,
+                    "duration_unit": "year",
+                    "start_trigger": "delivery",
+                }
+            )
+            product.serial_warranty_term_id = term
+        warehouse = env["stock.warehouse"].search([], limit=1)
+        customer = env["res.partner"].create({"name": "Bench Customer"})
+        picking = env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.out_type_id.id,
+                "partner_id": customer.id,
+                "location_id": warehouse.lot_stock_id.id,
+                "location_dest_id": env.ref("stock.stock_location_customers").id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": n,
+                            "product_uom": product.uom_id.id,
+                            "location_id": warehouse.lot_stock_id.id,
+                            "location_dest_id": env.ref("stock.stock_location_customers").id,
+                        },
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        picking.move_ids.picked = True
+        env.flush_all()
+        with benchlib.measure(result):
+            picking.button_validate()
+            env.flush_all()
+        assert picking.state == "done"
+        if with_addon:
+            assert len(lots.serial_warranty_ids) == n, len(lots.serial_warranty_ids)
+        cr.rollback()
+    return result
+
+
+def lookup(odoo, registry, units):
+    from recall import populate  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        start = time.perf_counter()
+        product = populate(env, units)
+        print(f"\nPopulated {units} serials in {time.perf_counter() - start:.1f} s")
+        serial = f"RB{units // 2}"
+        lot = env["stock.lot"].search([("name", "=", serial)])
+        term = env["serial.warranty.term"].create({"name": "Bench", "duration": 1})
+        product.serial_warranty_term_id = term
+        env["serial.warranty"].create(
+            {
+                "lot_id": lot.id,
+                "term_id": term.id,
+                "date_start": "2026-01-01",
+                "date_end": "2026-12-31",
+            }
+        )
+        env.flush_all()
+        env.invalidate_all()
+        result = {}
+        with benchlib.measure(result):
+            info = env["stock.lot"].serial_warranty_info(serial)
+        print(
+            f"Warranty lookup of {serial} among {units} units: "
+            f"{result['queries']} queries, {result['time'] * 1000:.1f} ms"
+        )
+        assert info, info
+        query = env["stock.lot"]._search([("name", "=", serial)])
+        cr.execute("EXPLAIN " + query.select().code, query.select().params)
+        print("Plan of the unit query:")
+        for (line,) in cr.fetchall():
+            print("   ", line)
+        cr.rollback()
+
+
+def main():
+    p = benchlib.parser(__doc__.splitlines()[0], 5000)
+    p.add_argument("--lookup-units", type=int, help="default: 200 x N (1,000,000)")
+    args = p.parse_args()
+    args.lookup_units = args.lookup_units or 200 * args.n
+    odoo = benchlib.import_odoo()
+    benchlib.setup_odoo(odoo, args)
+    bare, addon = benchlib.open_dbs(odoo, args, BARE_MODULES, ["serial_tracking"])
+    try:
+        bare_runs, addon_runs = [], []
+        for i in range(args.repeat):
+            bare_runs.append(deliver(odoo, bare, args.n, False, i * args.n))
+            addon_runs.append(deliver(odoo, addon, args.n, True, i * args.n))
+        benchlib.report(
+            f"Delivery of {args.n} units starting their warranty (median of {args.repeat} run(s))",
+            [("validate delivery", bare_runs, addon_runs)],
+        )
+        lookup(odoo, addon, args.lookup_units)
+    finally:
+        benchlib.close_dbs(odoo, args, bare, addon)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+LINE_STATES = [
+    ("pending", "Pending"),
+    ("notified", "Notified"),
+    ("returned", "Returned"),
+    ("resolved", "Resolved"),
+    ("unreachable", "Unreachable"),
+]
+
+RESOLUTIONS = [
+    ("repaired", "Repaired"),
+    ("replaced", "Replaced"),
+    ("refunded", "Refunded"),
+    ("destroyed", "Destroyed"),
+    ("inspected_ok", "Inspected OK"),
+]
+
+
+class SerialRecallLine(models.Model):
+    # Few indexes on purpose: a campaign inserts its lines in bulk (100,000+), and
+    # every lookup goes through the campaign (unique key below) or the unit (lot_id).
+    _name = "serial.recall.line"
+    _description = "Recall Campaign Unit"
+    _order = "recall_id desc, partner_id, product_id, lot_id"
+    _rec_name = "lot_id"
+    _check_company_auto = True
+
+    recall_id = fields.Many2one(
+        "serial.recall",
+        string="Campaign",
+        required=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    recall_state = fields.Selection(related="recall_id.state", string="Campaign Status")
+    company_id = fields.Many2one(related="recall_id.company_id", store=True, readonly=True)
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    product_id = fields.Many2one("product.product", required=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Holder",
+        readonly=True,
+        help="The customer holding the unit when the scope was computed.",
+    )
+    location_kind = fields.Selection(
+        [("stock", "In Stock"), ("customer", "At Customer"), ("other", "Other")],
+        string="Where",
+        required=True,
+        default="other",
+        readonly=True,
+    )
+    state = fields.Selection(
+        LINE_STATES,
+        string="Status",
+        required=True,
+        default="pending",
+        readonly=True,
+    )
+    resolution = fields.Selection(RESOLUTIONS, readonly=True)
+    date_resolved = fields.Date(readonly=True)
+    date_notified = fields.Datetime(readonly=True)
+    note = fields.Text()
+    blocking = fields.Boolean(
+        readonly=True,
+        help="The campaign blocks this unit: set when the campaign opens, cleared when "
+        "it is cancelled or when it closes on a releasing resolution.",
+    )
+    open_done = fields.Boolean(
+        string="Opened",
+        readonly=True,
+        help="Technical: the opening (block, unreserve, notify) was done for this unit. "
+        "Makes the background opening resumable without duplicates.",
+    )
+    to_contact = fields.Boolean(
+        string="To Contact Another Way",
+        readonly=True,
+        help="The holder has no email address: reach them by phone or mail.",
+    )
+    return_picking_id = fields.Many2one("stock.picking", string="Return", readonly=True)
+    lot_state = fields.Selection(related="lot_id.serial_state", string="Unit Status")
+    lot_owner_id = fields.Many2one(related="lot_id.serial_owner_id", string="Current Owner")
+
+    _sql_constraints = [
+        (
+            "recall_lot_uniq",
+            "unique(recall_id, lot_id)",
+            "A unit appears only once in a campaign.",
+        ),
+    ]
+
+    @api.depends("recall_id", "lot_id")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.recall_id.name} - {line.lot_id.name}"
+
+    def write(self, vals):
+        protected = {"blocking", "open_done", "recall_id", "lot_id", "product_id"} & set(vals)
+        if (
+            protected
+            and not self.env.su
+            and not self.env.user.has_group("serial_tracking.group_serial_tracking_manager")
+        ):
+            raise AccessError(
+                _(
+                    "Only Serial Tracking managers can change %(fields)s of recalled units.",
+                    fields=", ".join(sorted(protected)),
+                )
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_resolve_wizard(self):
+        return self._open_wizard("serial.recall.resolve.wizard", _("Resolve Units"))
+
+    def action_return_wizard(self):
+        return self._open_wizard("serial.recall.return.wizard", _("Register Returns"))
+
+    def action_mark_unreachable(self):
+        self._check_open_campaign()
+        done = self.filtered(lambda line: line.state == "resolved")
+        if done:
+            raise UserError(
+                _(
+                    "These units are already resolved:\n%(lines)s",
+                    lines=self.env["serial.recall"]._format_lines(done),
+                )
+            )
+        self.write({"state": "unreachable"})
+        self._log_on_campaigns(_("Marked unreachable"))
+        return True
+
+    def _open_wizard(self, model, title):
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_ids": self.ids},
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _resolve(self, resolution, date=None, note=False):
+        """Resolve the units of ``self`` (open campaigns only)."""
+        if resolution not in dict(RESOLUTIONS):
+            raise UserError(_("Unknown resolution %(resolution)s.", resolution=resolution))
+        self._check_open_campaign()
+        vals = {
+            "state": "resolved",
+            "resolution": resolution,
+            "date_resolved": date or fields.Date.context_today(self),
+        }
+        if note:
+            vals["note"] = note
+        self.write(vals)
+        self._log_on_campaigns(
+            _("Resolved as %(resolution)s", resolution=dict(RESOLUTIONS)[resolution].lower())
+        )
+        return True
+
+    def _check_open_campaign(self):
+        if not self:
+            raise UserError(_("Select the units first."))
+        closed = self.filtered(lambda line: line.recall_id.state != "open")
+        if closed:
+            raise UserError(
+                _(
+                    "Units can only be worked on while their campaign is open:\n%(lines)s",
+                    lines="\n".join(
+                        self.env._(
+                            " - %(serial)s: campaign %(recall)s is %(state)s",
+                            serial=line.lot_id.name,
+                            recall=line.recall_id.name,
+                            state=dict(line.recall_id._fields["state"].selection)[
+                                line.recall_id.state
+                            ].lower(),
+                        )
+                        for line in closed
+                    ),
+                )
+            )
+
+    def _log_on_campaigns(self, action):
+        for recall, lines in self.grouped("recall_id").items():
+            recall.message_post(
+                body=Markup("%s: %s") % (action, ", ".join(lines.lot_id.mapped("name")))
+            )
+
+    def _unreserve_blocked_units(self):
+        """Undo the reservations of the units of ``self`` on pending deliveries.
+
+        The moves are then reserved again, which skips blocked units, and a note is
+        posted on each picking concerned.
+        """
+        if not self:
+            return
+        MoveLine = self.env["stock.move.line"]
+        blocked_usages = MoveLine._serial_blocked_dest_usages()
+        move_lines = MoveLine.search(
+            [
+                ("lot_id", "in", self.lot_id.ids),
+                ("state", "not in", ("done", "cancel")),
+                "|",
+                ("picking_code", "=", "outgoing"),
+                ("location_dest_id.usage", "in", blocked_usages),
+            ]
+        )
+        if not move_lines:
+            return
+        lots_by_picking = {
+            picking: lines.lot_id for picking, lines in move_lines.grouped("picking_id").items()
+        }
+        recall_by_lot = {line.lot_id: line.recall_id for line in self}
+        moves = move_lines.move_id
+        move_lines.unlink()
+        moves._action_assign()
+        for picking, lots in lots_by_picking.items():
+            if not picking:
+                continue
+            picking.message_post(
+                body=_(
+                    "Reservation undone for recalled units: %(lines)s",
+                    lines=", ".join(f"{lot.name} ({recall_by_lot[lot].name})" for lot in lots),
+                )
+            )
+
+    def _register_returns(self, location_dest):
+        """Create one return receipt per customer for the units of ``self``.
+
+        The lines become ``returned``; the ownership ends when the receipt is validated
+        (the foundation's return handling).
+        """
+        self._check_open_campaign()
+        wrong = self.filtered(
+            lambda line: (
+                line.state not in ("pending", "notified", "unreachable")
+                or line.lot_id.serial_state != "delivered"
+            )
+        )
+        if wrong:
+            raise UserError(
+                _(
+                    "Only units still at a customer can be returned:\n%(lines)s",
+                    lines=self.env["serial.recall"]._format_lines(wrong),
+                )
+            )
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", self.lot_id.ids),
+                    ("location_id.usage", "=", "customer"),
+                    ("quantity", ">", 0),
+                ]
+            )
+        )
+        location_by_lot = {quant.lot_id: quant.location_id for quant in quants}
+        warehouse = location_dest.warehouse_id or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id[:1].id)], limit=1
+        )
+        picking_type = warehouse.in_type_id
+        pickings = self.env["stock.picking"]
+        for (recall, partner), lines in self.grouped(
+            lambda line: (line.recall_id, line.lot_owner_id or line.partner_id)
+        ).items():
+            source = location_by_lot.get(lines[0].lot_id) or (
+                partner.property_stock_customer or self.env.ref("stock.stock_location_customers")
+            )
+            picking = self.env["stock.picking"].create(
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": partner.id,
+                    "location_id": source.id,
+                    "location_dest_id": location_dest.id,
+                    "origin": recall.name,
+                    "serial_recall_id": recall.id,
+                    "company_id": recall.company_id.id,
+                }
+            )
+            for product, product_lines in lines.grouped("product_id").items():
+                move = self.env["stock.move"].create(
+                    {
+                        "name": recall.name,
+                        "picking_id": picking.id,
+                        "product_id": product.id,
+                        "product_uom": product.uom_id.id,
+                        "product_uom_qty": len(product_lines),
+                        "location_id": source.id,
+                        "location_dest_id": location_dest.id,
+                        "company_id": recall.company_id.id,
+                    }
+                )
+                move._action_confirm(merge=False)
+                move.move_line_ids.unlink()
+                self.env["stock.move.line"].create(
+                    [
+                        {
+                            "move_id": move.id,
+                            "picking_id": picking.id,
+                            "product_id": product.id,
+                            "product_uom_id": product.uom_id.id,
+                            "lot_id": line.lot_id.id,
+                            "quantity": 1,
+                            "location_id": location_by_lot.get(line.lot_id, source).id,
+                            "location_dest_id": location_dest.id,
+                        }
+                        for line in product_lines
+                    ]
+                )
+            lines.write({"state": "returned", "return_picking_id": picking.id})
+            pickings |= picking
+        self._log_on_campaigns(_("Return registered"))
+        return pickings

@@ -1,0 +1,393 @@
+import contextlib
+from datetime import date
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from ..models.serial_recall import natural_key
+from .recall_common import RecallCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRecallScope(RecallCommon):
+    def _scope(self, **vals):
+        recall = self._recall(**vals)
+        recall.action_compute_scope()
+        return recall, set(recall.line_ids.lot_id.mapped("name"))
+
+    def test_natural_key(self):
+        self.assertLess(natural_key("SN9"), natural_key("SN10"))
+        self.assertLess(natural_key("SN10"), natural_key("SNA1"))
+        self.assertLess(natural_key("SN"), natural_key("SN0"))
+        self.assertEqual(natural_key("IP200-0007"), ("IP200-", 7))
+
+    def test_scope_products(self):
+        recall, names = self._scope(product_ids=[(6, 0, self.gadget.ids)])
+        self.assertEqual(names, {"G1", "G2", "G3"})
+        by_lot = {line.lot_id.name: line for line in recall.line_ids}
+        self.assertEqual(by_lot["G1"].location_kind, "customer")
+        self.assertEqual(by_lot["G1"].partner_id, self.alice)
+        self.assertEqual(by_lot["G2"].location_kind, "stock")
+        self.assertFalse(by_lot["G2"].partner_id)
+        self.assertEqual(set(recall.line_ids.mapped("state")), {"pending"})
+        self.assertEqual(recall.line_ids.product_id, self.gadget)
+        self.assertEqual(
+            (recall.unit_count, recall.in_stock_count, recall.at_customer_count), (3, 2, 1)
+        )
+
+    def test_scope_explicit_lots_and_product(self):
+        __, names = self._scope(lot_ids=[(6, 0, (self.w["W5"] | self.g["G2"]).ids)])
+        self.assertEqual(names, {"W5", "G2"})
+        # Criteria combine with AND.
+        __, names = self._scope(
+            lot_ids=[(6, 0, (self.w["W5"] | self.g["G2"]).ids)],
+            product_ids=[(6, 0, self.widget.ids)],
+        )
+        self.assertEqual(names, {"W5"})
+
+    def test_scope_natural_range(self):
+        # Text order would put W10..W12 before W2 and miss W9 < W10.
+        __, names = self._scope(serial_from="W9", serial_to="W11")
+        self.assertEqual(names, {"W9", "W10", "W11"})
+        __, names = self._scope(product_ids=[(6, 0, self.widget.ids)], serial_from="W13")
+        self.assertEqual(names, {"W13", "W14", "W15"})
+        # A single end stays within its series (here "W"): W1, W2, not G1 or others.
+        __, names = self._scope(serial_to="W2")
+        self.assertEqual(names, {"W1", "W2"})
+        __, names = self._scope(serial_from="G2")
+        self.assertEqual(names, {"G2", "G3"})
+        # Bounds need not exist as serials; across products without products given.
+        __, names = self._scope(serial_from="G0", serial_to="G2")
+        self.assertEqual(names, {"G1", "G2"})
+
+    def test_scope_range_errors(self):
+        with self.assertRaises(ValidationError):
+            self._recall(serial_from="W10", serial_to="W9")
+        recall = self._recall(
+            product_ids=[(6, 0, self.widget.ids)], serial_from="G1", serial_to="W3"
+        )
+        with self.assertRaisesRegex(UserError, "G1 is a serial of Recall Gadget"):
+            recall.action_compute_scope()
+        self.assertFalse(recall.line_ids)
+
+    def test_scope_receipt_window_and_vendors(self):
+        __, names = self._scope(
+            receipt_date_from=date(2026, 3, 1), receipt_date_to=date(2026, 3, 31)
+        )
+        self.assertEqual(names, {"W13", "W14", "W15"})
+        __, names = self._scope(receipt_date_to=date(2026, 1, 15))
+        self.assertEqual(names, {f"W{i}" for i in range(1, 13)})
+        __, names = self._scope(vendor_ids=[(6, 0, self.vendor_a.ids)])
+        self.assertEqual(names, {f"W{i}" for i in range(1, 13)} | {"G1", "G2", "G3"})
+        # Everything at once.
+        __, names = self._scope(
+            vendor_ids=[(6, 0, self.vendor_a.ids)],
+            product_ids=[(6, 0, self.widget.ids)],
+            receipt_date_from=date(2026, 1, 1),
+            receipt_date_to=date(2026, 1, 31),
+            serial_from="W2",
+            serial_to="W5",
+            lot_ids=[(6, 0, (self.w["W3"] | self.w["W5"] | self.w["W14"]).ids)],
+        )
+        self.assertEqual(names, {"W3", "W5"})
+
+    def test_scope_empty_and_repeatable(self):
+        recall = self._recall()
+        with self.assertRaisesRegex(UserError, "scope .* is empty"):
+            recall.action_compute_scope()
+        recall.product_ids = self.gadget
+        recall.action_compute_scope()
+        recall.action_compute_scope()
+        self.assertEqual(len(recall.line_ids), 3)
+        recall.serial_to = "G1"
+        recall.action_compute_scope()
+        self.assertEqual(recall.line_ids.lot_id, self.g["G1"])
+        # A scope matching nothing cannot be opened.
+        recall.write({"serial_from": "Z1", "serial_to": "Z2"})
+        recall.action_compute_scope()
+        with self.assertRaisesRegex(UserError, "no unit in its scope"):
+            recall.action_open()
+        self.assertEqual(recall.state, "draft")
+
+    def test_scope_other_company_units_excluded(self):
+        other = self.env["res.company"].create({"name": "Recall Other Co"})
+        foreign = self.env["stock.lot"].create(
+            {"name": "W99", "product_id": self.widget.id, "company_id": other.id}
+        )
+        __, names = self._scope(product_ids=[(6, 0, self.widget.ids)])
+        self.assertNotIn(foreign.name, names)
+        self.assertEqual(len(names), 15)
+
+    def test_create_from_selected_lots(self):
+        lots = self.w["W7"] | self.w["W8"]
+        action = self.env["serial.recall"].action_create_from("stock.lot", lots.ids)
+        form = Form(self.env["serial.recall"].with_context(**action["context"]))
+        form.title = "From the lot list"
+        recall = form.save()
+        self.assertTrue(recall.name.startswith("RCL/"))
+        recall.action_compute_scope()
+        self.assertEqual(recall.line_ids.lot_id, lots)
+        action = self.env["serial.recall"].action_create_from(
+            "product.template", self.gadget.product_tmpl_id.ids
+        )
+        self.assertEqual(action["context"]["default_product_ids"], self.gadget.ids)
+        receipt = (
+            self.env["stock.move.line"]
+            .search([("lot_id", "=", self.w["W13"].id), ("location_id", "=", self.supplier_loc.id)])
+            .picking_id
+        )
+        action = self.env["serial.recall"].action_create_from("stock.picking", receipt.ids)
+        self.assertEqual(set(action["context"]["default_vendor_ids"]), set(self.vendor_b.ids))
+        self.assertEqual(len(action["context"]["default_lot_ids"]), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallFlow(RecallCommon):
+    def _open_widget_recall(self, **vals):
+        recall = self._recall(product_ids=[(6, 0, self.widget.ids)], **vals)
+        recall.action_compute_scope()
+        recall.action_open()
+        return recall
+
+    def test_open_blocks_notifies_once_per_customer(self):
+        recall = self._open_widget_recall()
+        self.assertEqual(recall.state, "open")
+        self.assertEqual(recall.process_state, "done")
+        in_stock = self.w["W5"]
+        self.assertTrue(in_stock.serial_blocked)
+        self.assertIn(f"open recall {recall.name}", in_stock.serial_block_reason)
+        by_lot = {line.lot_id.name: line for line in recall.line_ids}
+        self.assertEqual(by_lot["W1"].state, "notified")
+        self.assertEqual(by_lot["W3"].state, "notified")
+        self.assertEqual(by_lot["W5"].state, "pending")
+        # Carol has no email: her unit is flagged to contact another way.
+        self.assertEqual(by_lot["W4"].state, "pending")
+        self.assertTrue(by_lot["W4"].to_contact)
+        self.assertEqual(recall.to_contact_count, 1)
+        self.assertIn("Carol No Email", recall.message_ids[0].body)
+        # One email per customer, listing only their own units.
+        self.assertEqual(self._email_count(recall, self.alice), 1)
+        self.assertEqual(self._email_count(recall, self.bob), 1)
+        alice_msg = recall.message_ids.filtered(lambda m: self.alice in m.partner_ids)
+        self.assertIn("W1", alice_msg.body)
+        self.assertIn("W2", alice_msg.body)
+        self.assertNotIn("W3", alice_msg.body)
+        self.assertNotIn("G1", alice_msg.body)
+        bob_msg = recall.message_ids.filtered(lambda m: self.bob in m.partner_ids)
+        self.assertNotIn("W1", bob_msg.body)
+        with self.assertRaisesRegex(UserError, "already open"):
+            recall.action_open()
+
+    def test_blocked_units_cannot_be_reserved_or_delivered(self):
+        # A delivery reserved W5 and W6 before the recall of W5.
+        picking = self._delivery(self.widget, 2, self.bob)
+        picking.move_ids.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": picking.move_ids.id,
+                    "picking_id": picking.id,
+                    "product_id": self.widget.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "location_id": self.stock.id,
+                    "location_dest_id": self.customer_loc.id,
+                }
+                for lot in self.w["W5"] | self.w["W6"]
+            ]
+        )
+        recall = self._recall(lot_ids=[(6, 0, self.w["W5"].ids)])
+        recall.action_compute_scope()
+        recall.action_open()
+        reserved = picking.move_ids.move_line_ids.lot_id
+        self.assertNotIn(self.w["W5"], reserved)
+        self.assertIn(self.w["W6"], reserved)
+        self.assertEqual(len(reserved), 2, "another free unit is reserved instead")
+        self.assertIn("Reservation undone", picking.message_ids[0].body)
+        self.assertIn(recall.name, picking.message_ids[0].body)
+        # Neither a manual reservation nor a delivery of the blocked unit is possible.
+        with self.assertRaisesRegex(UserError, "W5"):
+            picking.move_ids.move_line_ids[:1].lot_id = self.w["W5"]
+        other = self._delivery(self.widget, 10, self.bob)
+        other.action_assign()
+        self.assertNotIn(self.w["W5"], other.move_ids.move_line_ids.lot_id)
+
+    def test_returns_resolve_close(self):
+        recall = self._open_widget_recall(quarantine_location_id=self.quarantine.id)
+        # Units in stock go to quarantine through one internal transfer.
+        internal = recall.picking_ids.filtered(lambda p: p.picking_type_code == "internal")
+        self.assertEqual(len(internal), 1)
+        self.assertEqual(
+            set(internal.move_line_ids.lot_id.mapped("name")),
+            {f"W{i}" for i in range(5, 16)},
+        )
+        internal.button_validate()
+        self.assertEqual(
+            self.w["W5"].quant_ids.filtered(lambda q: q.quantity > 0).location_id, self.quarantine
+        )
+
+        alice_lines = recall.line_ids.filtered(lambda line: line.partner_id == self.alice)
+        wizard = Form(
+            self.env["serial.recall.return.wizard"].with_context(default_line_ids=alice_lines.ids)
+        )
+        self.assertEqual(wizard.location_dest_id, self.quarantine)
+        wizard.validate = True
+        wizard.save().action_confirm()
+        self.assertEqual(set(alice_lines.mapped("state")), {"returned"})
+        receipt = alice_lines.return_picking_id
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(receipt.partner_id, self.alice)
+        self.assertEqual(self.w["W1"].serial_state, "in_stock")
+        self.assertFalse(self.w["W1"].serial_owner_id)
+        self.assertTrue(self.w["W1"].serial_blocked)
+        with self.assertRaisesRegex(UserError, "still at a customer"):
+            alice_lines._register_returns(self.stock)
+
+        others = recall.line_ids - alice_lines
+        destroyed = recall.line_ids.filtered(lambda line: line.lot_id.name == "W6")
+        self.env["serial.recall.resolve.wizard"].create(
+            {
+                "line_ids": [(6, 0, (recall.line_ids - destroyed).ids)],
+                "resolution": "repaired",
+                "date_resolved": date(2026, 5, 1),
+            }
+        ).action_confirm()
+        destroyed._resolve("destroyed")
+        self.assertEqual(recall.resolved_count, 15)
+        self.assertEqual(recall.resolved_rate, 100.0)
+        self.assertTrue(self.w["W5"].serial_blocked, "released only at closing")
+        recall.action_close()
+        self.assertEqual(recall.state, "closed")
+        self.assertFalse(self.w["W5"].serial_blocked)
+        self.assertFalse(self.w["W1"].serial_blocked)
+        self.assertTrue(self.w["W6"].serial_blocked)
+        self.assertIn(f"destroyed in recall {recall.name}", self.w["W6"].serial_block_reason)
+        self.assertTrue(others)
+        with self.assertRaisesRegex(UserError, "campaign is open"):
+            destroyed._resolve("repaired")
+
+    def test_close_refused_then_forced(self):
+        recall = self._open_widget_recall()
+        recall.line_ids.filtered(lambda line: line.lot_id.name == "W5")._resolve("inspected_ok")
+        recall.line_ids.filtered(lambda line: line.lot_id.name == "W4").action_mark_unreachable()
+        with self.assertRaisesRegex(UserError, "13 unresolved units"):
+            recall.action_close()
+        self.assertEqual(recall.state, "open")
+        wizard = self.env["serial.recall.close.wizard"].create(
+            {"recall_id": recall.id, "force_reason": "Vendor replaced the whole batch."}
+        )
+        wizard.action_confirm()
+        self.assertEqual(recall.state, "closed")
+        self.assertEqual(recall.close_reason, "Vendor replaced the whole batch.")
+        self.assertFalse(self.w["W5"].serial_blocked)
+        # Units never resolved stay blocked, with a reason naming the closed campaign.
+        self.assertTrue(self.w["W6"].serial_blocked)
+        self.assertIn("not released by recall", self.w["W6"].serial_block_reason)
+        self.assertTrue(self.w["W4"].serial_blocked)
+
+    def test_cancel_releases_only_campaign_blocks(self):
+        self.w["W7"].write({"serial_quarantine": True, "serial_quarantine_reason": "damaged"})
+        recall = self._open_widget_recall()
+        self.assertIn("open recall", self.w["W7"].serial_block_reason)
+        recall.action_cancel()
+        self.assertEqual(recall.state, "cancelled")
+        self.assertFalse(self.w["W5"].serial_blocked)
+        self.assertTrue(self.w["W7"].serial_blocked)
+        self.assertEqual(self.w["W7"].serial_block_reason, "quarantine: damaged")
+        self.assertFalse(self.g["G2"].serial_blocked, "never in scope")
+        with self.assertRaisesRegex(UserError, "campaign is open"):
+            recall.line_ids[:1]._resolve("repaired")
+        with self.assertRaises(UserError):
+            recall.action_cancel()
+
+    def test_two_overlapping_campaigns(self):
+        first = self._recall(serial_from="W5", serial_to="W8")
+        first.action_compute_scope()
+        first.action_open()
+        second = self._recall(serial_from="W7", serial_to="W10", title="Second defect")
+        second.action_compute_scope()
+        second.action_open()
+        w7 = self.w["W7"]
+        self.assertIn(first.name, w7.serial_block_reason)
+        self.assertIn(second.name, w7.serial_block_reason)
+        first.line_ids._resolve("repaired")
+        first.action_close()
+        self.assertFalse(self.w["W5"].serial_blocked)
+        self.assertTrue(w7.serial_blocked, "still in the second campaign")
+        self.assertNotIn(first.name, w7.serial_block_reason)
+        second.action_cancel()
+        self.assertFalse(w7.serial_blocked)
+        self.assertFalse(self.w["W9"].serial_blocked)
+
+    def test_reports_render(self):
+        recall = self._open_widget_recall()
+        Report = self.env["ir.actions.report"]
+        html = Report._render_qweb_html("serial_tracking.report_serial_recall_notice", recall.ids)[
+            0
+        ].decode()
+        self.assertIn("Alice Customer", html)
+        self.assertIn("Bob Customer", html)
+        html = Report._render_qweb_html("serial_tracking.report_serial_recall_summary", recall.ids)[
+            0
+        ].decode()
+        self.assertIn(recall.name, html)
+        self.assertIn("Notified", html)
+        self.assertIn("W15", html)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallBackground(RecallCommon):
+    def test_large_campaign_resumes_without_duplicates(self):
+        self.env["ir.config_parameter"].sudo().set_param("serial_tracking.recall_sync_limit", 3)
+        recall = self._recall(product_ids=[(6, 0, self.widget.ids)])
+        recall.action_compute_scope()
+        recall.action_open()
+        self.assertEqual(recall.state, "open")
+        self.assertEqual(recall.process_state, "running")
+        # Every unit is blocked at once; the rest follows batch after batch.
+        self.assertTrue(self.w["W5"].serial_blocked)
+        self.assertIn(recall.name, self.w["W5"].serial_block_reason)
+        self.assertEqual(self._email_count(recall, self.alice), 0)
+        # A batch interrupted by a crash leaves nothing behind (one transaction).
+        with contextlib.suppress(RuntimeError), self.env.cr.savepoint():
+            self.env["serial.recall"]._cron_process_open(batch_size=2)
+            raise RuntimeError("worker killed")
+        self.env.invalidate_all()
+        self.assertEqual(recall.process_done_count, 0)
+        self.assertEqual(self._email_count(recall, self.alice), 0)
+        # A first batch, as if the server stopped right after it.
+        done = self.env["serial.recall"]._cron_process_open(batch_size=2)
+        # Alice's two units come first and together; Bob's next.
+        self.assertEqual(done, 2)
+        self.assertEqual(recall.process_done_count, 2)
+        self.assertEqual(self._email_count(recall, self.alice), 1)
+        self.assertEqual(self._email_count(recall, self.bob), 0)
+        # Resume until finished.
+        for __ in range(20):
+            if recall.process_state == "done":
+                break
+            self.env["serial.recall"]._cron_process_open(batch_size=2)
+        self.assertEqual(recall.process_state, "done")
+        self.assertEqual(recall.process_rate, 100.0)
+        self.assertEqual(self._email_count(recall, self.alice), 1)
+        self.assertEqual(self._email_count(recall, self.bob), 1)
+        self.assertEqual(len(recall.line_ids), 15)
+        self.assertTrue(all(recall.line_ids.mapped("blocking")))
+        self.assertTrue(self.w["W15"].serial_blocked)
+        finished = recall.message_ids.filtered(lambda m: "Campaign opened" in (m.body or ""))
+        self.assertEqual(len(finished), 1)
+        # Running the job again does nothing.
+        self.assertEqual(self.env["serial.recall"]._cron_process_open(batch_size=2), 0)
+        self.assertEqual(self._email_count(recall, self.alice), 1)
+
+    def test_cron_record_runs_the_job(self):
+        cron = self.env.ref("serial_tracking.ir_cron_serial_recall_open")
+        self.assertEqual(cron.model_id.model, "serial.recall")
+        self.env["ir.config_parameter"].sudo().set_param("serial_tracking.recall_sync_limit", 1)
+        recall = self._recall(lot_ids=[(6, 0, (self.w["W5"] | self.w["W6"]).ids)])
+        recall.action_compute_scope()
+        recall.action_open()
+        self.assertTrue(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]))
+        cron.method_direct_trigger()
+        self.assertEqual(recall.process_state, "done")
+        self.assertTrue(self.w["W6"].serial_blocked)

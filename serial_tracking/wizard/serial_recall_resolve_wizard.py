@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+from ..models.serial_recall_line import RESOLUTIONS
+
+
+class SerialRecallResolveWizard(models.TransientModel):
+    _name = "serial.recall.resolve.wizard"
+    _description = "Resolve Recalled Units"
+
+    line_ids = fields.Many2many("serial.recall.line", string="Units", required=True)
+    resolution = fields.Selection(RESOLUTIONS, required=True, default="inspected_ok")
+    date_resolved = fields.Date(
+        string="Resolved On", required=True, default=fields.Date.context_today
+    )
+    note = fields.Text()
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.line_ids._resolve(self.resolution, self.date_resolved, self.note)
+        return {"type": "ir.actions.act_window_close"}
