@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .warranty_common import WarrantyCommon
@@ -105,3 +106,17 @@ class TestWarrantyTriggers(WarrantyCommon):
             self._deliver_order(order, lot)
         self.assertEqual(lot.serial_warranty_ids.date_start, date(2026, 4, 2))
         self.assertEqual(lot.serial_warranty_ids.invoice_id, invoice)
+
+    def test_sale_trigger_with_serials_captured_on_the_order(self):
+        product = self._create_serial_product("Captured phone", self.term_sale)
+        product.serial_sale_capture = True
+        lots = self._create_lots(product, 2)
+        with freeze_time("2026-03-02 10:00:00"):
+            order = self._sell([(product, 2, {"serial_lot_ids": [Command.set(lots.ids)]})])
+            coverages = order.order_line.serial_warranty_ids
+            self.assertEqual(coverages.lot_id, lots, "known units are covered right away")
+            self.assertEqual(set(coverages.mapped("state")), {"active"})
+        with freeze_time("2026-03-05 10:00:00"):
+            self._deliver_order(order, lots)
+        self.assertEqual(order.order_line.serial_warranty_ids, coverages, "no second coverage")
+        self.assertEqual(coverages.mapped("date_start"), [date(2026, 3, 2)] * 2)
