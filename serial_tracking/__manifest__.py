@@ -38,6 +38,13 @@
         "wizard/serial_recall_close_wizard_views.xml",
         "report/serial_recall_reports.xml",
         "views/serial_recall_portal_templates.xml",
+        "data/serial_warranty_data.xml",
+        "views/serial_warranty_term_views.xml",
+        "views/serial_warranty_views.xml",
+        "views/repair_order_views.xml",
+        "wizard/serial_transfer_wizard_views.xml",
+        "wizard/serial_warranty_lookup_views.xml",
+        "report/serial_warranty_report.xml",
         "views/serial_tracking_menus.xml",
         "views/sale_order_views.xml",
         "views/sale_portal_templates.xml",
@@ -48,6 +55,7 @@
         "demo/serial_tracking_demo.xml",
         "demo/serial_recall_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/serial_warranty_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -13,3 +13,7 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_rule
 from . import account_move_line
+from . import serial_warranty_term
+from . import serial_warranty
+from . import account_move
+from . import repair_order

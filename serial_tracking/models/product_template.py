@@ -32,6 +32,20 @@ class ProductTemplate(models.Model):
         "line before the order can be confirmed; the delivery then reserves and delivers "
         "exactly those units.",
     )
+    serial_warranty_term_id = fields.Many2one(
+        "serial.warranty.term",
+        string="Warranty Term",
+        tracking=True,
+        check_company=True,
+        help="Standard warranty given with each unit of this product. On a warranty "
+        "extension service: the coverage that the extension adds to the serials it "
+        "is sold for.",
+    )
+    serial_warranty_extension = fields.Boolean(
+        string="Warranty Extension",
+        help="This service extends the warranty of the serials chosen on the sales "
+        "order line, by the warranty term of the service.",
+    )
 
     @api.constrains("serial_identifier_type", "tracking", "barcode")
     def _check_serial_identifier_type(self):
@@ -61,3 +75,15 @@ class ProductTemplate(models.Model):
                     products=", ".join(wrong.mapped("display_name")),
                 )
             )
+
+    @api.constrains("serial_warranty_extension", "serial_warranty_term_id", "type")
+    def _check_serial_warranty_extension(self):
+        for template in self.filtered("serial_warranty_extension"):
+            if template.type != "service" or not template.serial_warranty_term_id:
+                raise ValidationError(
+                    self.env._(
+                        "Product %(product)s: a warranty extension is a service with a "
+                        "warranty term (the coverage it adds).",
+                        product=template.display_name,
+                    )
+                )

@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import fields, models
 
 
@@ -9,3 +11,28 @@ class ResCompany(models.Model):
         help="Vehicles built outside North America do not always carry a check digit in "
         "position 9. When set, a VIN that fails only the check digit is accepted.",
     )
+    serial_warranty_reminder_days = fields.Integer(
+        string="Warranty Reminder (days)",
+        default=30,
+        help="How many days before a coverage ends its responsible gets a reminder "
+        "activity (0 disables reminders).",
+    )
+    serial_warranty_reminder_email = fields.Boolean(
+        string="Email Owners Before Warranty Ends",
+        help="Also email the owner of the unit when the reminder is scheduled.",
+    )
+    serial_warranty_responsible_id = fields.Many2one(
+        "res.users",
+        string="Warranty Responsible",
+        help="Gets the reminder activities when neither the warranty term nor the "
+        "sales order names someone.",
+    )
+
+    def _serial_today(self):
+        """Today in the company's time zone (its partner's, else UTC)."""
+        return self._serial_local_date(fields.Datetime.now())
+
+    def _serial_local_date(self, value):
+        """Calendar date, in the company's time zone, of the UTC datetime ``value``."""
+        tz = pytz.timezone(self.partner_id.tz or "UTC") if self else pytz.utc
+        return pytz.utc.localize(value).astimezone(tz).date()

@@ -8,3 +8,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.serial_vin_lenient",
         readonly=False,
     )
+    serial_warranty_reminder_days = fields.Integer(
+        related="company_id.serial_warranty_reminder_days",
+        readonly=False,
+    )
+    serial_warranty_reminder_email = fields.Boolean(
+        related="company_id.serial_warranty_reminder_email",
+        readonly=False,
+    )
+    serial_warranty_responsible_id = fields.Many2one(
+        related="company_id.serial_warranty_responsible_id",
+        readonly=False,
+    )

@@ -63,7 +63,15 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         self._serial_check_before_confirm()
+        # Refuse bad warranty extension lines before anything is written.
+        self.order_line._serial_check_warranty_extensions()
         return super().action_confirm()
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        self.order_line._serial_start_sale_warranties()
+        self.order_line._serial_create_warranty_extensions()
+        return res
 
     def _serial_check_before_confirm(self):
         """Refuse to confirm while a capture line is incomplete or holds a bad unit."""

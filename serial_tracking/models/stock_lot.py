@@ -4,8 +4,11 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, create_index
+from odoo.tools.sql import column_exists, create_column
 
 from ..tools import identifiers
+from .serial_warranty import covered_until
 
 # Identifier types whose serials are unique across every product of the database.
 GLOBAL_IDENTIFIER_TYPES = ("imei", "vin")
@@ -128,6 +131,31 @@ class StockLot(models.Model):
         copy=False,
         help="Open sales order lines that captured this unit and have not delivered it yet.",
     )
+    serial_warranty_ids = fields.One2many(
+        "serial.warranty", "lot_id", string="Warranty Coverage", readonly=True
+    )
+    serial_warranty_state = fields.Selection(
+        [
+            ("none", "No Warranty"),
+            ("pending", "Pending"),
+            ("active", "Under Warranty"),
+            ("expired", "Expired"),
+        ],
+        string="Warranty",
+        compute="_compute_serial_warranty",
+        store=True,
+        index=True,
+        help="Best coverage of the unit today: under warranty if any coverage is "
+        "active, else pending (starts later), else expired.",
+    )
+    serial_warranty_end = fields.Date(
+        string="Warranty Until",
+        compute="_compute_serial_warranty",
+        store=True,
+        help="Last day covered (included). Under warranty: end of the active coverage, "
+        "followed by the extensions that continue it. Otherwise: end of the latest "
+        "coverage.",
+    )
 
     _sql_constraints = [
         (
@@ -144,6 +172,25 @@ class StockLot(models.Model):
     def _compute_serial_unique_key(self):
         for lot in self:
             lot.serial_unique_key = lot._serial_key(lot.product_id, lot.company_id.id, lot.name)
+
+    def _auto_init(self):
+        # Units existing at install have no coverage: fill the new columns in one UPDATE
+        # instead of letting the ORM compute them unit by unit.
+        cr = self.env.cr
+        if not column_exists(cr, self._table, "serial_warranty_state"):
+            create_column(cr, self._table, "serial_warranty_state", "varchar")
+            create_column(cr, self._table, "serial_warranty_end", "date")
+            cr.execute(
+                SQL("UPDATE %s SET serial_warranty_state = 'none'", SQL.identifier(self._table))
+            )
+        return super()._auto_init()
+
+    def init(self):
+        res = super().init()
+        # Exact look-ups by serial (warranty desk, scanners): the core index on name is
+        # a trigram one, made for ILIKE searches.
+        create_index(self.env.cr, "stock_lot_serial_name_index", self._table, ["name"])
+        return res
 
     @api.model
     def _serial_key(self, product, company_id, name):
@@ -166,6 +213,28 @@ class StockLot(models.Model):
             lot_reasons = reasons.get(lot.id) or []
             lot.serial_blocked = bool(lot_reasons)
             lot.serial_block_reason = "; ".join(lot_reasons) or False
+
+    @api.depends(
+        "serial_warranty_ids.state",
+        "serial_warranty_ids.date_start",
+        "serial_warranty_ids.date_end",
+    )
+    def _compute_serial_warranty(self):
+        today = {}
+        for lot in self:
+            coverages = lot.serial_warranty_ids.filtered(lambda w: w.state != "void")
+            states = set(coverages.mapped("state"))
+            state = next((s for s in ("active", "pending", "expired") if s in states), "none")
+            end = False
+            if state == "active":
+                company = lot.company_id or self.env.company
+                if company not in today:
+                    today[company] = company._serial_today()
+                end = covered_until([(w.date_start, w.date_end) for w in coverages], today[company])
+            elif coverages:
+                end = max(coverages.mapped("date_end"))
+            lot.serial_warranty_state = state
+            lot.serial_warranty_end = end
 
     def _get_serial_block_reasons(self):
         """Return ``{lot_id: [reason, ...]}`` for every blocked lot of ``self``.
@@ -391,6 +460,25 @@ class StockLot(models.Model):
             "context": {"default_lot_ids": self.ids},
         }
 
+    def action_serial_view_warranties(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.serial_warranty_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"search_default_current": 0}
+        return action
+
+    def action_serial_transfer(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Transfer Ownership"),
+            "res_model": "serial.transfer.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_ids": self.ids},
+        }
+
     def action_serial_view_ownership(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -550,7 +638,23 @@ class StockLot(models.Model):
 
     def _serial_adjust_states(self, by_state):
         """Hook: let other features override the state derived from moves."""
-        return by_state
+        return self._serial_adjust_repair_states(by_state)
+
+    def _serial_adjust_repair_states(self, by_state):
+        """Units of a confirmed or ongoing repair order are ``in_repair``."""
+        repaired = set(
+            self.env["repair.order"]
+            .sudo()
+            .search([("lot_id", "in", self.ids), ("state", "in", ("confirmed", "under_repair"))])
+            .lot_id.ids
+        )
+        if not repaired:
+            return by_state
+        adjusted = defaultdict(list)
+        for state, lot_ids in by_state.items():
+            for lot_id in lot_ids:
+                adjusted["in_repair" if lot_id in repaired else state].append(lot_id)
+        return adjusted
 
     def _serial_transfer_ownership(
         self, partner_by_lot, origin, pickings_by_lot=None, date=None, note=False
@@ -602,6 +706,7 @@ class StockLot(models.Model):
         for owner_id, lot_ids in owner_groups.items():
             self.browse(lot_ids).write({"serial_owner_id": owner_id or False})
         self._message_log_batch(bodies)
+        self._serial_warranty_on_ownership_change(partner_by_lot, origin, pickings_by_lot)
         return records
 
     # ------------------------------------------------------------------
@@ -646,3 +751,172 @@ class StockLot(models.Model):
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {"create": False}
         return action
+
+    def _serial_warranty_on_ownership_change(self, partner_by_lot, origin, pickings_by_lot=None):
+        """Coverage follows the unit's term when it comes back or changes hands.
+
+        A return voids the coverage of non transferable terms (transferable coverage
+        survives). A transfer to a new owner hands transferable coverage over to them
+        and voids the rest. A unit returned for a repair (the return has a repair
+        order) keeps its coverage: that is what the warranty is for.
+        """
+        if origin not in ("return", "transfer"):
+            return
+        lots = self
+        if origin == "return" and pickings_by_lot:
+            for_repair = {
+                lot_id
+                for lot_id, picking in pickings_by_lot.items()
+                if picking and picking.sudo().repair_ids
+            }
+            lots = self.filtered(lambda lot: lot.id not in for_repair)
+        warranties = (
+            self.env["serial.warranty"]
+            .sudo()
+            .search([("lot_id", "in", lots.ids), ("state", "in", ("pending", "active"))])
+        )
+        kept = warranties.filtered("term_id.transferable")
+        if origin == "return":
+            reason = self.env._("the unit was returned and the term is not transferable")
+        else:
+            reason = self.env._("the unit changed owner and the term is not transferable")
+        (warranties - kept)._serial_void(reason)
+        if origin == "transfer":
+            for lot, coverages in kept.grouped("lot_id").items():
+                coverages._serial_set_partner(partner_by_lot[lot.id])
+
+    @api.model
+    def _serial_parse_lookup_code(self, code):
+        """``(serial, gtin)`` from a typed serial or a scanned GS1 string (AI 21/01)."""
+        code = (code or "").strip()
+        if not code:
+            raise UserError(self.env._("Type or scan a serial number."))
+        if not identifiers.looks_like_gs1(code):
+            return code, False
+        try:
+            parsed = identifiers.parse_gs1(code)
+        except identifiers.GS1ParseError as error:
+            raise UserError(
+                self.env._(
+                    "Cannot read the scanned code %(code)s: %(reason)s",
+                    code=code,
+                    reason=self._serial_issue_message(error.issue),
+                )
+            ) from error
+        if not parsed.get("21"):
+            raise UserError(
+                self.env._("The scanned code %(code)s carries no serial number (AI 21).", code=code)
+            )
+        return parsed["21"], parsed.get("01", False)
+
+    @api.model
+    def _serial_warranty_lookup(self, code):
+        """Find the unit(s) behind a typed or scanned ``code``.
+
+        Accepts a plain serial or a GS1 string (AI 21 is the serial, AI 01 the GTIN
+        narrowing the product). One query on the serial name (btree index), a second
+        one only when the exact spelling is not found (case). Raises ``UserError``
+        when nothing matches.
+        """
+        serial, gtin = self._serial_parse_lookup_code(code)
+        lots = self.search([("name", "=", serial)], limit=20)
+        if not lots:
+            lots = self.search([("name", "=ilike", serial)], limit=20)
+        if gtin and len(lots) > 1:
+            lots = lots.filtered(lambda lot: self._serial_gtin_of(lot.product_id) == gtin) or lots
+        if not lots:
+            raise UserError(
+                self.env._("No unit with serial number %(serial)s was found.", serial=serial)
+            )
+        return lots
+
+    @api.model
+    def serial_warranty_info(self, code):
+        """Warranty desk answer for a typed or scanned ``code`` (also for RPC).
+
+        Two queries whatever the number of units (a third one when the serial is
+        typed in another case): the unit with its product and owner, found through
+        the btree index on ``stock_lot.name``, then its coverages with their terms,
+        through the index on ``serial_warranty.lot_id``. Both go through
+        ``_search``, so access rights and record rules apply.
+        """
+        serial, gtin = self._serial_parse_lookup_code(code)
+        rows = self._serial_lookup_rows([("name", "=", serial)]) or self._serial_lookup_rows(
+            [("name", "=ilike", serial)]
+        )
+        if gtin and len(rows) > 1:
+            rows = [row for row in rows if self._serial_gtin_from(row["barcode"]) == gtin] or rows
+        if not rows:
+            raise UserError(
+                self.env._("No unit with serial number %(serial)s was found.", serial=serial)
+            )
+        unit = rows[0]
+        unit.pop("barcode")
+        unit["coverages"] = self.env["serial.warranty"]._serial_lookup_rows(unit["lot_id"])
+        return unit
+
+    @api.model
+    def _serial_lookup_rows(self, domain):
+        fnames = [
+            "name",
+            "product_id",
+            "serial_owner_id",
+            "serial_state",
+            "serial_warranty_state",
+            "serial_warranty_end",
+        ]
+        self.flush_model(fnames)
+        self.env["product.product"].flush_model(["default_code", "barcode"])
+        self.env["res.partner"].flush_model(["complete_name"])
+        query = self._search(domain, limit=20, order="id")
+        table = query.table
+        product = query.left_join(table, "product_id", "product_product", "id", "product_id")
+        template = query.left_join(product, "product_tmpl_id", "product_template", "id", "tmpl")
+        owner = query.left_join(table, "serial_owner_id", "res_partner", "id", "owner")
+        self.env.cr.execute(
+            query.select(
+                SQL.identifier(table, "id"),
+                SQL.identifier(table, "name"),
+                SQL.identifier(product, "default_code"),
+                SQL.identifier(product, "barcode"),
+                self.env["product.template"]._field_to_sql(template, "name", query),
+                SQL.identifier(owner, "complete_name"),
+                SQL.identifier(table, "serial_state"),
+                SQL.identifier(table, "serial_warranty_state"),
+                SQL.identifier(table, "serial_warranty_end"),
+            )
+        )
+        return [
+            {
+                "lot_id": lot_id,
+                "serial": name,
+                "product": f"[{code}] {product_name}" if code else product_name,
+                "barcode": barcode,
+                "owner": owner_name or False,
+                "unit_state": unit_state,
+                "warranty_state": warranty_state,
+                "warranty_end": warranty_end,
+            }
+            for (
+                lot_id,
+                name,
+                code,
+                barcode,
+                product_name,
+                owner_name,
+                unit_state,
+                warranty_state,
+                warranty_end,
+            ) in self.env.cr.fetchall()
+        ]
+
+    @api.model
+    def _serial_gtin_of(self, product):
+        return self._serial_gtin_from(product.barcode)
+
+    @api.model
+    def _serial_gtin_from(self, barcode):
+        try:
+            return identifiers.normalize_gtin14(barcode or "")
+        except ValueError:
+            return False

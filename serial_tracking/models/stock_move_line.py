@@ -39,6 +39,7 @@ class StockMoveLine(models.Model):
         lots = self.lot_id
         lots._serial_refresh_state()
         self._serial_update_ownership()
+        self._serial_update_warranties()
 
     def _serial_check_done_lines(self):
         self._serial_lines_leaving().lot_id._serial_check_not_blocked(self.env._("delivered"))
@@ -72,3 +73,99 @@ class StockMoveLine(models.Model):
             Lot.browse(list(sales))._serial_transfer_ownership(sales, "sale", pickings)
         if returns:
             Lot.browse(list(returns))._serial_transfer_ownership(returns, "return", pickings)
+
+    def _serial_delivered_lines(self):
+        """The last line of each unit of ``self`` when it went out to a customer."""
+        last_line = {}
+        for ml in self.sorted(lambda ml: (ml.date, ml.id)):
+            last_line[ml.lot_id.id] = ml
+        return self.browse(
+            ml.id
+            for ml in last_line.values()
+            if ml.location_dest_id.usage == "customer" and ml.location_id.usage != "customer"
+        )
+
+    def _serial_update_warranties(self):
+        """Start the standard coverage of the units delivered to customers.
+
+        Depending on the product's term: starts today (``delivery``), gives the unit to
+        the pending coverage of its order line (``sale``), or starts on the date of the
+        invoice already posted for the line (``invoice``, else the invoice will). Units
+        that still have open coverage (transferable, after a return) hand it over to
+        their new owner instead. One search and one create for all the units.
+        """
+        lines = self._serial_delivered_lines().filtered(
+            lambda ml: (
+                ml.product_id.serial_warranty_term_id
+                and (ml.move_id.partner_id or ml.picking_id.partner_id)
+            )
+        )
+        if not lines:
+            return
+        Warranty = self.env["serial.warranty"].sudo()
+        open_coverage = Warranty.search(
+            [("lot_id", "in", lines.lot_id.ids), ("state", "in", ("pending", "active"))]
+        ).grouped("lot_id")
+        pending = Warranty.search(
+            [
+                ("sale_line_id", "in", lines.move_id.sale_line_id.ids),
+                ("lot_id", "=", False),
+                ("state", "=", "pending"),
+                ("origin", "=", "standard"),
+            ],
+            order="id",
+        ).grouped("sale_line_id")
+        to_unlink = Warranty.browse()
+        vals_list = []
+        for ml in lines:
+            partner = (ml.move_id.partner_id or ml.picking_id.partner_id).commercial_partner_id
+            current = open_coverage.get(ml.lot_id)
+            if current:
+                current.filtered("transferable")._serial_set_partner(partner)
+                continue
+            vals = ml._serial_warranty_vals(partner, pending)
+            if vals:
+                placeholder = vals.pop("placeholder", Warranty)
+                to_unlink |= placeholder
+                vals_list.append(vals)
+        to_unlink.unlink()
+        Warranty._serial_create(vals_list)
+
+    def _serial_warranty_vals(self, partner, pending):
+        """Values of the standard coverage this delivered line starts, if any.
+
+        ``pending`` maps sale lines to their coverages still waiting for a unit; the
+        one used is returned under ``placeholder`` (replaced by the new record).
+        """
+        self.ensure_one()
+        term = self.product_id.serial_warranty_term_id
+        sale_line = self.move_id.sale_line_id
+        company = self.company_id
+        extra = {"picking_id": self.picking_id.id, "sale_line_id": sale_line.id}
+        date_start = company._serial_local_date(self.date)
+        if term.start_trigger == "sale" and sale_line:
+            waiting = pending.get(sale_line)
+            if waiting:
+                placeholder = waiting[0]
+                pending[sale_line] = waiting[1:]
+                extra["placeholder"] = placeholder
+                date_start = placeholder.date_start
+            else:
+                date_start = company._serial_local_date(sale_line.order_id.date_order)
+        elif term.start_trigger == "invoice":
+            invoices = sale_line.invoice_lines.move_id.filtered(
+                lambda move: move.state == "posted" and move.move_type == "out_invoice"
+            )
+            if not invoices:
+                return False  # posting the invoice starts it
+            date_start = min(invoices.mapped("invoice_date"))
+            extra["invoice_id"] = invoices.sorted("invoice_date")[0].id
+        return self.env["serial.warranty"]._serial_prepare_vals(
+            term,
+            self.product_id,
+            date_start,
+            lot=self.lot_id,
+            partner=partner,
+            company=company,
+            **extra,
+        )

@@ -1,0 +1,400 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date
+
+WARRANTY_STATES = [
+    ("pending", "Pending"),
+    ("active", "Active"),
+    ("expired", "Expired"),
+    ("void", "Void"),
+]
+
+
+def covered_until(periods, day):
+    """Last day of the uninterrupted cover starting on ``day``.
+
+    ``periods`` are ``(date_start, date_end)`` pairs, ends included; a period starting
+    the day after the previous one ends continues it (chained extensions). Returns
+    ``None`` when ``day`` itself is not covered.
+    """
+    end = None
+    for start, stop in sorted(periods):
+        reach = end if end is not None else day - timedelta(days=1)
+        if start > reach + timedelta(days=1):
+            break
+        if stop >= day:
+            end = max(end, stop) if end is not None else stop
+    return end
+
+
+class SerialWarranty(models.Model):
+    _name = "serial.warranty"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Serial Unit Warranty Coverage"
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        index="btree_not_null",
+        ondelete="cascade",
+        check_company=True,
+        help="Empty while the unit is not known yet (coverage started when the order "
+        "was confirmed, before the unit was delivered).",
+    )
+    product_id = fields.Many2one("product.product", required=True, index=True, ondelete="restrict")
+    term_id = fields.Many2one(
+        "serial.warranty.term",
+        string="Warranty Term",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    transferable = fields.Boolean(related="term_id.transferable")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        index="btree_not_null",
+        help="Customer the coverage is given to (current beneficiary).",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    date_start = fields.Date(string="Start", required=True)
+    date_end = fields.Date(
+        string="End",
+        required=True,
+        index=True,
+        help="Last day of cover, included: the coverage ends the day before the same "
+        "date one term duration after the start.",
+    )
+    state = fields.Selection(
+        WARRANTY_STATES,
+        compute="_compute_state",
+        store=True,
+        index=True,
+        help="Pending: not started yet (unit unknown or start date in the future).\n"
+        "Active: today is between start and end (company time zone).\n"
+        "Expired: the end date has passed.\n"
+        "Void: cancelled (return, change of owner...), see the reason.",
+    )
+    origin = fields.Selection(
+        [("standard", "Standard"), ("extension", "Extension")],
+        required=True,
+        default="standard",
+    )
+    sale_line_id = fields.Many2one(
+        "sale.order.line", string="Sales Order Line", index="btree_not_null"
+    )
+    order_id = fields.Many2one(related="sale_line_id.order_id", string="Sales Order")
+    picking_id = fields.Many2one(
+        "stock.picking", string="Delivery", index="btree_not_null", readonly=True
+    )
+    invoice_id = fields.Many2one("account.move", index="btree_not_null", readonly=True)
+    void_date = fields.Date(readonly=True, copy=False)
+    void_reason = fields.Char(readonly=True, copy=False)
+    reminder_date = fields.Date(
+        string="Reminded On",
+        readonly=True,
+        copy=False,
+        help="When the expiry reminder was sent: a coverage is reminded only once.",
+    )
+
+    _sql_constraints = [
+        (
+            "dates_check",
+            "CHECK (date_end >= date_start)",
+            "A warranty cannot end before it starts.",
+        ),
+    ]
+
+    @api.depends("date_start", "date_end", "lot_id", "void_date")
+    def _compute_state(self):
+        today = {}
+        for warranty in self:
+            company = warranty.company_id
+            if company not in today:
+                today[company] = company._serial_today()
+            warranty.state = warranty._serial_state_on(today[company])
+
+    def _serial_state_on(self, day):
+        """State of the coverage on ``day`` (a date)."""
+        if self.void_date:
+            return "void"
+        if self.date_end < day:
+            return "expired"
+        if not self.lot_id or self.date_start > day:
+            return "pending"
+        return "active"
+
+    @api.depends("lot_id", "term_id")
+    def _compute_display_name(self):
+        for warranty in self:
+            warranty.display_name = " - ".join(
+                filter(None, [warranty.lot_id.name, warranty.term_id.name])
+            ) or self.env._("Pending coverage")
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_void(self):
+        """Manual void from the coverage form (managers)."""
+        self._serial_void(self.env._("voided by %(user)s", user=self.env.user.name))
+
+    def action_print_certificate(self):
+        lots = self.lot_id
+        if not lots:
+            raise UserError(self.env._("The unit of this coverage is not known yet."))
+        return self.env.ref("serial_tracking.action_report_warranty_certificate").report_action(
+            lots
+        )
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _serial_prepare_vals(
+        self, term, product, date_start, lot=None, partner=None, company=None, **extra
+    ):
+        vals = {
+            "term_id": term.id,
+            "product_id": product.id,
+            "lot_id": lot.id if lot else False,
+            "partner_id": partner.commercial_partner_id.id if partner else False,
+            "company_id": (company or (lot and lot.company_id) or self.env.company).id,
+            "date_start": date_start,
+            "date_end": term._serial_date_end(date_start),
+        }
+        vals.update(extra)
+        return vals
+
+    @api.model
+    def _serial_create(self, vals_list):
+        """Create coverages in batch, as the system (triggers run for any user).
+
+        Coverage started by a delivery, an invoice or an order is visible on the unit
+        (Warranty tab and status): no creation message nor follower per record, which
+        would double the cost of a large delivery.
+        """
+        records = (
+            self.sudo()
+            .with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+            )
+            .create(vals_list)
+        )
+        return records.with_env(self.env)
+
+    def _serial_void(self, reason):
+        """Void the coverages of ``self`` and say why in each unit's chatter."""
+        to_void = self.filtered(lambda w: w.state != "void")
+        if not to_void:
+            return
+        today = self.env.company._serial_today()
+        to_void.sudo().write({"void_date": today, "void_reason": reason})
+        to_void._serial_log(
+            lambda w: self.env._(
+                "Warranty %(term)s (%(start)s - %(end)s) voided: %(reason)s",
+                term=w.term_id.name,
+                start=format_date(self.env, w.date_start),
+                end=format_date(self.env, w.date_end),
+                reason=reason,
+            )
+        )
+
+    def _serial_set_partner(self, partner):
+        """Hand transferable coverage over to a new owner."""
+        partner = partner.commercial_partner_id
+        moved = self.filtered(lambda w: w.partner_id != partner)
+        if not moved:
+            return
+        moved.sudo().write({"partner_id": partner.id})
+        moved._serial_log(
+            lambda w: self.env._(
+                "Warranty %(term)s (until %(end)s) transferred to %(partner)s.",
+                term=w.term_id.name,
+                end=format_date(self.env, w.date_end),
+                partner=partner.display_name,
+            )
+        )
+
+    def _serial_log(self, message):
+        """Log ``message(warranty)`` in the chatter of each warranty's unit, in batch."""
+        bodies = defaultdict(list)
+        for warranty in self.filtered("lot_id"):
+            bodies[warranty.lot_id.id].append(message(warranty))
+        if bodies:
+            self.env["stock.lot"].sudo().browse(bodies)._message_log_batch(
+                {lot_id: Markup("<br/>").join(lines) for lot_id, lines in bodies.items()}
+            )
+
+    def _serial_log_started(self):
+        self._serial_log(
+            lambda w: self.env._(
+                "Warranty %(term)s for %(partner)s: %(start)s - %(end)s (%(origin)s).",
+                term=w.term_id.name,
+                partner=w.partner_id.display_name or "-",
+                start=format_date(self.env, w.date_start),
+                end=format_date(self.env, w.date_end),
+                origin=dict(self._fields["origin"]._description_selection(self.env))[w.origin],
+            )
+        )
+
+    @api.model
+    def _serial_lookup_rows(self, lot_id):
+        """Coverages of the unit ``lot_id`` as plain values, in one query."""
+        self.flush_model(
+            ["lot_id", "term_id", "partner_id", "date_start", "date_end", "state", "origin"]
+        )
+        self.env["serial.warranty.term"].flush_model(["name"])
+        query = self._search([("lot_id", "=", lot_id)], order="date_start, id")
+        table = query.table
+        term = query.left_join(table, "term_id", "serial_warranty_term", "id", "term")
+        partner = query.left_join(table, "partner_id", "res_partner", "id", "partner")
+        self.env.cr.execute(
+            query.select(
+                self.env["serial.warranty.term"]._field_to_sql(term, "name", query),
+                SQL.identifier(partner, "complete_name"),
+                SQL.identifier(table, "date_start"),
+                SQL.identifier(table, "date_end"),
+                SQL.identifier(table, "state"),
+                SQL.identifier(table, "origin"),
+            )
+        )
+        return [
+            {
+                "term": term_name,
+                "customer": customer or False,
+                "date_start": date_start,
+                "date_end": date_end,
+                "state": state,
+                "origin": origin,
+            }
+            for term_name, customer, date_start, date_end, state, origin in self.env.cr.fetchall()
+        ]
+
+    @api.model
+    def _cron_refresh_state(self):
+        """Daily: move coverages between pending, active and expired as days pass."""
+        for company in self.env["res.company"].sudo().search([]):
+            today = company._serial_today()
+            stale = self.sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    "|",
+                    "&",
+                    ("state", "=", "active"),
+                    ("date_end", "<", today),
+                    "&",
+                    ("state", "=", "pending"),
+                    "|",
+                    ("date_end", "<", today),
+                    "&",
+                    ("lot_id", "!=", False),
+                    ("date_start", "<=", today),
+                ]
+            )
+            # One write per new state; it also refreshes the units' warranty status.
+            for state, coverages in stale.grouped(
+                lambda w, day=today: w._serial_state_on(day)
+            ).items():
+                coverages.write({"state": state})
+
+    @api.model
+    def _cron_send_reminders(self, batch_size=500):
+        """Daily: remind coverages about to end, ``batch_size`` at a time.
+
+        Run by the scheduler, one batch per call: the progress API makes the cron
+        runner call again while coverages remain. Called directly, it loops.
+        """
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        done = 0
+        while True:
+            batch, remaining = self._serial_reminder_batch(batch_size)
+            done += len(batch)
+            if in_cron:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                return
+            if not batch or not remaining:
+                return
+
+    @api.model
+    def _serial_reminder_domain(self, company):
+        today = company._serial_today()
+        limit = fields.Date.add(today, days=company.serial_warranty_reminder_days)
+        return [
+            ("company_id", "=", company.id),
+            ("state", "=", "active"),
+            ("reminder_date", "=", False),
+            ("date_end", ">=", today),
+            ("date_end", "<=", limit),
+            # not when an extension already continues the cover
+            ("lot_id.serial_warranty_end", "<=", limit),
+        ]
+
+    @api.model
+    def _serial_reminder_batch(self, batch_size):
+        """Remind at most ``batch_size`` coverages; return ``(reminded, remaining)``."""
+        Warranty = self.sudo()
+        companies = (
+            self.env["res.company"].sudo().search([("serial_warranty_reminder_days", ">", 0)])
+        )
+        batch = Warranty.browse()
+        remaining = 0
+        for company in companies:
+            domain = self._serial_reminder_domain(company)
+            if len(batch) < batch_size:
+                found = Warranty.search(domain, limit=batch_size - len(batch), order="date_end, id")
+                found._serial_remind(company)
+                batch |= found
+            remaining += Warranty.search_count(domain)
+        return batch, remaining
+
+    def _serial_remind(self, company):
+        """Schedule the reminder activity and email the owners of ``self``."""
+        if not self:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        fallback_user = company.serial_warranty_responsible_id or self.env.ref("base.user_root")
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": warranty.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._(
+                        "Warranty of %(serial)s ends on %(date)s",
+                        serial=warranty.lot_id.name,
+                        date=format_date(self.env, warranty.date_end),
+                    ),
+                    "date_deadline": warranty.date_end,
+                    "user_id": warranty._serial_responsible(fallback_user).id,
+                }
+                for warranty in self
+            ]
+        )
+        if company.serial_warranty_reminder_email:
+            template = self.env.ref(
+                "serial_tracking.mail_template_warranty_reminder", raise_if_not_found=False
+            )
+            with_email = self.filtered(lambda w: w.partner_id.email)
+            if template and with_email:
+                template.send_mail_batch(with_email.ids)
+        self.write({"reminder_date": company._serial_today()})
+
+    def _serial_responsible(self, fallback_user):
+        """Who follows up the end of this coverage."""
+        self.ensure_one()
+        return (
+            self.term_id.responsible_user_id or self.sale_line_id.order_id.user_id or fallback_user
+        )

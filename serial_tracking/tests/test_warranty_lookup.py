@@ -1,0 +1,132 @@
+from odoo.exceptions import UserError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+
+from .warranty_common import WarrantyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyLookup(WarrantyCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lot = cls._create_lots(cls.product, 1)
+        cls._deliver(cls.lot, cls.customer)
+        cls.gtin_product = cls._create_serial_product("Pump", cls.term_delivery)
+        cls.gtin_product.write(
+            {"barcode": "09506000134376", "serial_identifier_type": "gtin_serial"}
+        )
+        cls.pump = cls.env["stock.lot"].create(
+            {"name": "PUMP-77", "product_id": cls.gtin_product.id}
+        )
+
+    def test_lookup_wizard_shows_everything(self):
+        form = Form(self.env["serial.warranty.lookup"])
+        form.code = f"  {self.lot.name}  "
+        self.assertEqual(form.lot_id, self.lot)
+        self.assertEqual(form.product_id, self.product)
+        self.assertEqual(form.owner_id, self.customer)
+        self.assertEqual(form.warranty_state, "active")
+        self.assertEqual(form.warranty_end, self.lot.serial_warranty_end)
+        wizard = form.save()
+        self.assertEqual(wizard.warranty_ids, self.lot.serial_warranty_ids)
+        self.assertEqual(wizard.ownership_ids, self.lot.serial_ownership_ids)
+        action = wizard.action_open_repair()
+        self.assertEqual(action["res_model"], "repair.order")
+        repair = Form(self.env["repair.order"].with_context(**action["context"])).save()
+        self.assertEqual(repair.lot_id, self.lot)
+        self.assertEqual(repair.partner_id, self.customer)
+        self.assertTrue(repair.under_warranty)
+
+    def test_lookup_gs1_and_case(self):
+        Lot = self.env["stock.lot"]
+        self.assertEqual(Lot._serial_warranty_lookup("(01)09506000134376(21)PUMP-77"), self.pump)
+        self.assertEqual(Lot._serial_warranty_lookup("0109506000134376\x1d21PUMP-77"), self.pump)
+        self.assertEqual(Lot._serial_warranty_lookup("pump-77"), self.pump)
+
+    def test_unknown_and_bad_codes(self):
+        Lot = self.env["stock.lot"]
+        with self.assertRaisesRegex(UserError, "No unit with serial number NOPE-1"):
+            Lot._serial_warranty_lookup("NOPE-1")
+        with self.assertRaisesRegex(UserError, "no serial number"):
+            Lot._serial_warranty_lookup("(01)09506000134376")
+        with self.assertRaisesRegex(UserError, "Cannot read"):
+            Lot._serial_warranty_lookup("(01)09506000134353(21)X")
+        form = Form(self.env["serial.warranty.lookup"])
+        form.code = "NOPE-1"
+        self.assertFalse(form.lot_id)
+        self.assertIn("NOPE-1", form.error)
+        with self.assertRaisesRegex(UserError, "NOPE-1"):
+            form.save().action_open_repair()
+
+    def test_lookup_is_a_few_indexed_queries(self):
+        user = new_test_user(self.env, login="war_desk", groups="stock.group_stock_user")
+        Lot = self.env["stock.lot"].with_user(user)
+        Lot.serial_warranty_info(self.lot.name)  # warm the access caches
+        self.env.invalidate_all()
+        # the user's companies (record rules), the unit, its coverages
+        with self.assertQueryCount(3):
+            info = Lot.serial_warranty_info(self.lot.name)
+        self.assertEqual(info["serial"], self.lot.name)
+        self.assertEqual(info["product"], self.product.display_name)
+        self.assertEqual(info["owner"], self.customer.display_name)
+        self.assertEqual(info["warranty_state"], "active")
+        self.assertEqual(info["warranty_end"], self.lot.serial_warranty_end)
+        coverage = self.lot.serial_warranty_ids
+        self.assertEqual(
+            info["coverages"],
+            [
+                {
+                    "term": "2 years from delivery",
+                    "customer": self.customer.display_name,
+                    "date_start": coverage.date_start,
+                    "date_end": coverage.date_end,
+                    "state": "active",
+                    "origin": "standard",
+                }
+            ],
+        )
+        with self.assertQueryCount(3):  # exact spelling (none), any case, coverages
+            self.assertEqual(Lot.serial_warranty_info(self.lot.name.lower())["lot_id"], self.lot.id)
+        with self.assertRaisesRegex(UserError, "No unit"):
+            Lot.serial_warranty_info("NOPE-1")
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'stock_lot_serial_name_index'"
+        )
+        self.assertIn("btree (name)", self.env.cr.fetchone()[0])
+
+    def test_certificate_prints(self):
+        report = self.env.ref("serial_tracking.action_report_warranty_certificate")
+        html, __ = report._render_qweb_html(report.report_name, self.lot.ids)
+        self.assertIn(self.lot.name, str(html))
+        self.assertIn("2 years from delivery", str(html))
+        picking_report = self.env.ref("serial_tracking.action_report_picking_warranty_certificate")
+        picking = self.lot.serial_warranty_ids.picking_id
+        html, __ = picking_report._render_qweb_html(picking_report.report_name, picking.ids)
+        self.assertIn(self.lot.name, str(html))
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyLookupTour(HttpCase, WarrantyCommon):
+    def test_lookup_to_repair_tour(self):
+        lot = self.env["stock.lot"].create({"name": "WTOUR-0001", "product_id": self.product.id})
+        self._move(
+            lot,
+            self.env.ref("stock.stock_location_suppliers"),
+            self.stock_location,
+            self.customer_b,
+            self.warehouse.in_type_id,
+        )
+        self._deliver(lot, self.customer)
+        # the unit came back for repair: it is in stock, its coverage is transferable
+        self.term_delivery.transferable = True
+        self._return(lot, self.customer)
+        self.assertEqual(lot.serial_warranty_state, "active")
+        self.start_tour(
+            "/odoo/action-serial_tracking.serial_warranty_lookup_action",
+            "serial_tracking_warranty_lookup_tour",
+            login="admin",
+        )
+        repair = self.env["repair.order"].search([("lot_id", "=", lot.id)])
+        self.assertEqual(len(repair), 1)
+        self.assertTrue(repair.under_warranty)
+        self.assertEqual(repair.product_id, self.product)

@@ -1,0 +1,124 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SerialWarrantyLookup(models.TransientModel):
+    _name = "serial.warranty.lookup"
+    _description = "Warranty Lookup"
+
+    code = fields.Char(
+        string="Serial Number",
+        help="Type or scan the serial number; GS1 codes (AI 21) are accepted.",
+    )
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Unit",
+        compute="_compute_lot_id",
+        store=True,
+        readonly=False,
+    )
+    error = fields.Char(compute="_compute_lot_id", store=True)
+    product_id = fields.Many2one(related="lot_id.product_id")
+    owner_id = fields.Many2one(related="lot_id.serial_owner_id", string="Owner")
+    serial_state = fields.Selection(related="lot_id.serial_state")
+    warranty_state = fields.Selection(related="lot_id.serial_warranty_state")
+    warranty_end = fields.Date(related="lot_id.serial_warranty_end")
+    warranty_ids = fields.Many2many(
+        "serial.warranty", compute="_compute_details", string="Coverage"
+    )
+    ownership_ids = fields.Many2many(
+        "serial.ownership", compute="_compute_details", string="Ownership History"
+    )
+    recall_info = fields.Text(compute="_compute_details", string="Open Recalls")
+
+    @api.depends("code")
+    def _compute_lot_id(self):
+        for wizard in self:
+            wizard.error = False
+            if not wizard.code:
+                wizard.lot_id = False
+                continue
+            try:
+                lots = self.env["stock.lot"]._serial_warranty_lookup(wizard.code)
+            except UserError as error:
+                wizard.lot_id = False
+                wizard.error = error.args[0]
+                continue
+            wizard.lot_id = lots[:1]
+            if len(lots) > 1:
+                wizard.error = self.env._(
+                    "%(count)s units carry this serial number (%(products)s): showing "
+                    "the first one; scan the GS1 code to tell them apart.",
+                    count=len(lots),
+                    products=", ".join(lots.product_id.mapped("display_name")),
+                )
+
+    @api.depends("lot_id")
+    def _compute_details(self):
+        for wizard in self:
+            lot = wizard.lot_id
+            wizard.warranty_ids = lot.serial_warranty_ids
+            wizard.ownership_ids = lot.serial_ownership_ids
+            wizard.recall_info = wizard._serial_open_recalls()
+
+    def _serial_open_recalls(self):
+        """Open recall campaigns hitting the unit, when recalls are installed."""
+        if not self.lot_id or "serial.recall.line" not in self.env:
+            return False
+        lines = (
+            self.env["serial.recall.line"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "=", self.lot_id.id),
+                    ("recall_id.state", "=", "open"),
+                    ("state", "!=", "resolved"),
+                ]
+            )
+        )
+        return (
+            "\n".join(
+                f"{line.recall_id.name} {line.recall_id.title or ''}: {line.state}"
+                for line in lines
+            )
+            or False
+        )
+
+    def action_open_repair(self):
+        """Open a new repair order for the unit, customer and warranty prefilled."""
+        self.ensure_one()
+        if not self.lot_id:
+            raise UserError(self.error or self.env._("Type or scan a serial number first."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Repair %(serial)s", serial=self.lot_id.name),
+            "res_model": "repair.order",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_product_id": self.lot_id.product_id.id,
+                "default_repair_lot_id": self.lot_id.id,
+                "default_partner_id": self.lot_id.serial_owner_id.id,
+            },
+        }
+
+    def action_open_unit(self):
+        self.ensure_one()
+        if not self.lot_id:
+            raise UserError(self.error or self.env._("Type or scan a serial number first."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "stock.lot",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "res_id": self.lot_id.id,
+        }
+
+    def action_print_certificate(self):
+        self.ensure_one()
+        if not self.lot_id:
+            raise UserError(self.error or self.env._("Type or scan a serial number first."))
+        return self.env.ref("serial_tracking.action_report_warranty_certificate").report_action(
+            self.lot_id
+        )
