@@ -188,7 +188,14 @@ class SaleOrderLine(models.Model):
         if not candidates:
             return Lot, self.env._("Serial %(serial)s is unknown.", serial=serial)
         lot = candidates.filtered(lambda c: c.product_id == product)
+        visible = candidates.filtered(
+            lambda c: not c.company_id or c.company_id in self.env.companies
+        )
+        if not lot and not visible:
+            # Say no more about units of companies the user cannot see.
+            return Lot, self.env._("Serial %(serial)s belongs to another company.", serial=serial)
         if not lot:
+            candidates = visible
             return Lot, self.env._(
                 "Serial %(serial)s is a unit of %(other)s, not of %(product)s.",
                 serial=serial,
