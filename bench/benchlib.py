@@ -129,6 +129,18 @@ def drop_db(odoo, name):
         db.exp_drop(name)
 
 
+def alternate(repeat, bare_run, addon_run):
+    """Run both sides ``repeat`` times, alternating so machine noise hits both alike.
+
+    ``bare_run(i)`` / ``addon_run(i)`` get the run index (to vary serial numbers).
+    """
+    bare_runs, addon_runs = [], []
+    for i in range(repeat):
+        bare_runs.append(bare_run(i))
+        addon_runs.append(addon_run(i))
+    return bare_runs, addon_runs
+
+
 @contextmanager
 def measure(result):
     """Record wall time (s) and SQL queries of the block into ``result``."""

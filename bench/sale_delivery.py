@@ -78,10 +78,11 @@ def main():
     benchlib.setup_odoo(odoo, args)
     bare, addon = benchlib.open_dbs(odoo, args, BARE_MODULES, ["serial_tracking"])
     try:
-        bare_runs, addon_runs = [], []
-        for i in range(args.repeat):
-            bare_runs.append(run(odoo, bare, args.n, False, i * args.n))
-            addon_runs.append(run(odoo, addon, args.n, True, i * args.n))
+        bare_runs, addon_runs = benchlib.alternate(
+            args.repeat,
+            lambda i: run(odoo, bare, args.n, False, i * args.n),
+            lambda i: run(odoo, addon, args.n, True, i * args.n),
+        )
         benchlib.report(
             f"Order to delivery of {args.n} serial units (median of {args.repeat} run(s))",
             [

@@ -122,10 +122,11 @@ def main():
     benchlib.setup_odoo(odoo, args)
     bare, addon = benchlib.open_dbs(odoo, args, BARE_MODULES, ["serial_tracking"])
     try:
-        bare_runs, addon_runs = [], []
-        for i in range(args.repeat):
-            bare_runs.append(deliver(odoo, bare, args.n, False, i * args.n))
-            addon_runs.append(deliver(odoo, addon, args.n, True, i * args.n))
+        bare_runs, addon_runs = benchlib.alternate(
+            args.repeat,
+            lambda i: deliver(odoo, bare, args.n, False, i * args.n),
+            lambda i: deliver(odoo, addon, args.n, True, i * args.n),
+        )
         benchlib.report(
             f"Delivery of {args.n} units starting their warranty (median of {args.repeat} run(s))",
             [("validate delivery", bare_runs, addon_runs)],
