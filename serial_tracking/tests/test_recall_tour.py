@@ -1,8 +1,10 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .tour_common import SerialTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestRecallTour(HttpCase):
+class TestRecallTour(SerialTourCase):
     def test_recall_tour(self):
         product = self.env["product.product"].create(
             {"name": "Tour Recall Drill", "is_storable": True, "tracking": "serial"}

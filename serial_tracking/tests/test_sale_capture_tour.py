@@ -1,11 +1,12 @@
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from .test_sale_capture import SaleCaptureCase
+from .tour_common import SerialTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestSaleCaptureTour(HttpCase, SaleCaptureCase):
+class TestSaleCaptureTour(SerialTourCase, SaleCaptureCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

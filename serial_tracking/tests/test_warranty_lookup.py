@@ -1,6 +1,7 @@
 from odoo.exceptions import UserError
-from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
+from .tour_common import SerialTourCase
 from .warranty_common import WarrantyCommon
 
 
@@ -106,7 +107,7 @@ class TestWarrantyLookup(WarrantyCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestWarrantyLookupTour(HttpCase, WarrantyCommon):
+class TestWarrantyLookupTour(SerialTourCase, WarrantyCommon):
     def test_lookup_to_repair_tour(self):
         lot = self.env["stock.lot"].create({"name": "WTOUR-0001", "product_id": self.product.id})
         self._move(
