@@ -90,6 +90,7 @@ def lookup(odoo, registry, units):
         env["serial.warranty"].create(
             {
                 "lot_id": lot.id,
+                "product_id": lot.product_id.id,
                 "term_id": term.id,
                 "date_start": "2026-01-01",
                 "date_end": "2026-12-31",
