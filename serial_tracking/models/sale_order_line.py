@@ -255,19 +255,26 @@ class SaleOrderLine(models.Model):
         for line, lot in pairs:
             seen[lot.id].append(line)
         states = dict(lots._fields["serial_state"]._description_selection(self.env))
+        # Read each unit once (ids, not records, in the loop over thousands of pairs).
+        lot_by_id = {lot.id: lot for lot in lots}
+        lot_data = {
+            lot.id: (lot.product_id.id, lot.company_id.id, lot.serial_blocked, lot.serial_state)
+            for lot in lots
+        }
         problems = []
         for line, lot in pairs:
-            lot = lots.browse(lot.id)
-            if lot.product_id != line.product_id:
+            lot = lot_by_id[lot.id]
+            product_id, company_id, blocked, state = lot_data[lot.id]
+            if product_id != line.product_id.id:
                 reason = self.env._(
                     "it is a unit of %(product)s", product=lot.product_id.display_name
                 )
-            elif lot.company_id and lot.company_id != line.company_id:
+            elif company_id and company_id != line.company_id.id:
                 reason = self.env._(
                     "it belongs to company %(company)s",
                     company=lot.company_id.display_name,
                 )
-            elif lot.serial_blocked:
+            elif blocked:
                 reason = self.env._("it is blocked (%(reason)s)", reason=lot.serial_block_reason)
             elif holders.get(lot.id):
                 reason = self.env._(
@@ -283,10 +290,8 @@ class SaleOrderLine(models.Model):
                         for ln in seen[lot.id]
                     ),
                 )
-            elif lot.serial_state != "in_stock":
-                reason = self.env._(
-                    "it is not in stock (%(state)s)", state=states[lot.serial_state]
-                )
+            elif state != "in_stock":
+                reason = self.env._("it is not in stock (%(state)s)", state=states[state])
             elif line.warehouse_id and line.warehouse_id.id not in in_warehouses[lot.id]:
                 reason = self.env._(
                     "it is not in stock in warehouse %(warehouse)s",

@@ -674,7 +674,7 @@ class StockLot(models.Model):
         current = Ownership.search([("lot_id", "in", self.ids), ("date_end", "=", False)])
         current.write({"date_end": date, "end_reason": origin})
         previous = {own.lot_id.id: own.partner_id for own in current}
-        company_partners = self.env["res.company"].sudo().search([]).partner_id
+        company_partner_ids = set(self.env["res.company"].sudo().search([]).partner_id.ids)
         origin_label = dict(self.env["serial.ownership"]._fields["origin"].selection)[origin]
         vals_list = []
         bodies = {}
@@ -692,7 +692,9 @@ class StockLot(models.Model):
                     "note": note,
                 }
             )
-            new_owner = partner if partner not in company_partners else self.env["res.partner"]
+            new_owner = (
+                partner if partner.id not in company_partner_ids else self.env["res.partner"]
+            )
             owner_groups[new_owner.id].append(lot.id)
             bodies[lot.id] = self.env._(
                 "Ownership: %(old)s → %(new)s (%(origin)s%(doc)s).",

@@ -42,6 +42,10 @@ class StockQuant(models.Model):
             qty=qty,
         )
         if self.env.context.get("serial_exclude_blocked") and product_id.tracking != "none":
-            # Blocked units (recall, theft, quarantine) stay where they are.
-            quants = quants.filtered(lambda q: not q.lot_id.serial_blocked)
+            # Blocked units (recall, theft, quarantine) stay where they are. Filter only
+            # when one is there: this runs once per reserved unit.
+            blocked = quants.lot_id.filtered("serial_blocked")
+            if blocked:
+                blocked_ids = set(blocked.ids)
+                quants = quants.filtered(lambda q: q.lot_id.id not in blocked_ids)
         return quants
