@@ -440,25 +440,26 @@ class StockLot(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    def action_serial_report_loss(self):
+    def _serial_wizard_action(self, res_model, name):
+        """Window action opening the wizard ``res_model`` on the units of ``self``."""
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Report Stolen or Lost"),
-            "res_model": "serial.loss.report.wizard",
+            "name": name,
+            "res_model": res_model,
             "view_mode": "form",
             "target": "new",
             "context": {"default_lot_ids": self.ids},
         }
 
+    def action_serial_report_loss(self):
+        return self._serial_wizard_action(
+            "serial.loss.report.wizard", self.env._("Report Stolen or Lost")
+        )
+
     def action_serial_clear_loss(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Clear Theft/Loss Flag"),
-            "res_model": "serial.loss.clear.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_lot_ids": self.ids},
-        }
+        return self._serial_wizard_action(
+            "serial.loss.clear.wizard", self.env._("Clear Theft/Loss Flag")
+        )
 
     def action_serial_view_warranties(self):
         self.ensure_one()
@@ -470,14 +471,9 @@ class StockLot(models.Model):
         return action
 
     def action_serial_transfer(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Transfer Ownership"),
-            "res_model": "serial.transfer.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_lot_ids": self.ids},
-        }
+        return self._serial_wizard_action(
+            "serial.transfer.wizard", self.env._("Transfer Ownership")
+        )
 
     def action_serial_view_ownership(self):
         self.ensure_one()

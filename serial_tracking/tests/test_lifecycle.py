@@ -86,9 +86,8 @@ class TestLifecycle(SerialTrackingCommon):
 
     def test_report_stolen_blocks_reservation_and_delivery(self):
         stolen, other = self.lots[0], self.lots[1]
-        wizard = Form(
-            self.env["serial.loss.report.wizard"].with_context(default_lot_ids=stolen.ids)
-        )
+        action = stolen.action_serial_report_loss()  # the unit form's button
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         wizard.loss_state = "stolen"
         wizard.reference = "POL-2026-7"
         wizard.save().action_confirm()
@@ -133,7 +132,8 @@ class TestLifecycle(SerialTrackingCommon):
             lot.with_user(user)._serial_clear_loss("found it")
         with self.assertRaisesRegex(UserError, "reason"):
             lot._serial_clear_loss("  ")
-        wizard = Form(self.env["serial.loss.clear.wizard"].with_context(default_lot_ids=lot.ids))
+        action = lot.action_serial_clear_loss()
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         wizard.reason = "Recovered by the police"
         wizard.save().action_confirm()
         self.assertEqual(lot.serial_loss_state, "none")

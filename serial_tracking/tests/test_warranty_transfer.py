@@ -93,7 +93,8 @@ class TestWarrantyReturnTransfer(WarrantyCommon):
         self.assertEqual(coverage.state, "active")
 
     def _transfer(self, lots, partner, note="Sold on a second-hand market"):
-        wizard = Form(self.env["serial.transfer.wizard"].with_context(default_lot_ids=lots.ids))
+        action = lots.action_serial_transfer()  # Action menu of the units
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         wizard.partner_id = partner
         wizard.note = note
         return wizard.save()
