@@ -51,21 +51,39 @@ class StockMoveLine(models.Model):
         )
         incoming.lot_id._serial_check_not_lost()
 
-    def _serial_update_ownership(self):
-        """Deliveries open the customer's ownership, returns from customers close it."""
+    def _serial_last_lines(self):
+        """``{lot_id: line}``: the latest line (by date, then id) of each unit of ``self``."""
         last_line = {}
         for ml in self.sorted(lambda ml: (ml.date, ml.id)):
             last_line[ml.lot_id.id] = ml
+        return last_line
+
+    def _serial_is_delivery(self):
+        """Whether this line took the unit out to a customer."""
+        self.ensure_one()
+        return self.location_dest_id.usage == "customer" and self.location_id.usage != "customer"
+
+    def _serial_is_customer_return(self):
+        """Whether this line brought the unit back from a customer."""
+        self.ensure_one()
+        return self.location_id.usage == "customer" and self.location_dest_id.usage != "customer"
+
+    def _serial_customer(self):
+        """The customer of this line's delivery (the move's, else the transfer's)."""
+        self.ensure_one()
+        return self.move_id.partner_id or self.picking_id.partner_id
+
+    def _serial_update_ownership(self):
+        """Deliveries open the customer's ownership, returns from customers close it."""
         sales, returns = {}, {}
         pickings = {}
-        for lot_id, ml in last_line.items():
-            src, dest = ml.location_id.usage, ml.location_dest_id.usage
-            if dest == "customer" and src != "customer":
-                partner = ml.move_id.partner_id or ml.picking_id.partner_id
+        for lot_id, ml in self._serial_last_lines().items():
+            if ml._serial_is_delivery():
+                partner = ml._serial_customer()
                 if partner:
                     sales[lot_id] = partner
                     pickings[lot_id] = ml.picking_id
-            elif src == "customer" and dest != "customer":
+            elif ml._serial_is_customer_return():
                 returns[lot_id] = ml.company_id.partner_id
                 pickings[lot_id] = ml.picking_id
         Lot = self.env["stock.lot"]
@@ -76,13 +94,8 @@ class StockMoveLine(models.Model):
 
     def _serial_delivered_lines(self):
         """The last line of each unit of ``self`` when it went out to a customer."""
-        last_line = {}
-        for ml in self.sorted(lambda ml: (ml.date, ml.id)):
-            last_line[ml.lot_id.id] = ml
         return self.browse(
-            ml.id
-            for ml in last_line.values()
-            if ml.location_dest_id.usage == "customer" and ml.location_id.usage != "customer"
+            ml.id for ml in self._serial_last_lines().values() if ml._serial_is_delivery()
         )
 
     def _serial_update_warranties(self):
@@ -95,10 +108,7 @@ class StockMoveLine(models.Model):
         their new owner instead. One search and one create for all the units.
         """
         lines = self._serial_delivered_lines().filtered(
-            lambda ml: (
-                ml.product_id.serial_warranty_term_id
-                and (ml.move_id.partner_id or ml.picking_id.partner_id)
-            )
+            lambda ml: ml.product_id.serial_warranty_term_id and ml._serial_customer()
         )
         if not lines:
             return
@@ -118,7 +128,7 @@ class StockMoveLine(models.Model):
         to_unlink = Warranty.browse()
         vals_list = []
         for ml in lines:
-            partner = (ml.move_id.partner_id or ml.picking_id.partner_id).commercial_partner_id
+            partner = ml._serial_customer().commercial_partner_id
             current = open_coverage.get(ml.lot_id)
             if current:
                 current.filtered("transferable")._serial_set_partner(partner)
