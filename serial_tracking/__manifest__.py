@@ -12,6 +12,7 @@
     "application": False,
     "installable": True,
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "depends": [
         "stock",
         "sale_stock",

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 from odoo.tools.sql import column_exists, create_column
 
+from ..hooks import SERIAL_NAME_INDEX
 from ..tools import identifiers
 from .serial_warranty import covered_until
 
@@ -189,7 +190,7 @@ class StockLot(models.Model):
         res = super().init()
         # Exact look-ups by serial (warranty desk, scanners): the core index on name is
         # a trigram one, made for ILIKE searches.
-        create_index(self.env.cr, "stock_lot_serial_name_index", self._table, ["name"])
+        create_index(self.env.cr, SERIAL_NAME_INDEX, self._table, ["name"])
         return res
 
     @api.model
@@ -451,6 +452,14 @@ class StockLot(models.Model):
             "context": {"default_lot_ids": self.ids},
         }
 
+    def _serial_records_action(self, xmlid, context):
+        """Window action ``xmlid`` restricted to the records of this unit."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = context
+        return action
+
     def action_serial_report_loss(self):
         return self._serial_wizard_action(
             "serial.loss.report.wizard", self.env._("Report Stolen or Lost")
@@ -462,13 +471,9 @@ class StockLot(models.Model):
         )
 
     def action_serial_view_warranties(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.serial_warranty_action"
+        return self._serial_records_action(
+            "serial_tracking.serial_warranty_action", {"search_default_current": 0}
         )
-        action["domain"] = [("lot_id", "=", self.id)]
-        action["context"] = {"search_default_current": 0}
-        return action
 
     def action_serial_transfer(self):
         return self._serial_wizard_action(
@@ -476,13 +481,10 @@ class StockLot(models.Model):
         )
 
     def action_serial_view_ownership(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.serial_ownership_action"
+        return self._serial_records_action(
+            "serial_tracking.serial_ownership_action",
+            {"default_lot_id": self.id, "search_default_group_by_lot": 0},
         )
-        action["domain"] = [("lot_id", "=", self.id)]
-        action["context"] = {"default_lot_id": self.id, "search_default_group_by_lot": 0}
-        return action
 
     # ------------------------------------------------------------------
     # Business methods
@@ -742,13 +744,9 @@ class StockLot(models.Model):
         self.flush_recordset(["serial_blocked", "serial_block_reason"])
 
     def action_serial_view_recalls(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.serial_recall_line_action"
+        return self._serial_records_action(
+            "serial_tracking.serial_recall_line_action", {"create": False}
         )
-        action["domain"] = [("lot_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
 
     def _serial_warranty_on_ownership_change(self, partner_by_lot, origin, pickings_by_lot=None):
         """Coverage follows the unit's term when it comes back or changes hands.
