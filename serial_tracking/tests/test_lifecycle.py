@@ -151,3 +151,20 @@ class TestLifecycle(SerialTrackingCommon):
         self.assertFalse(lot.serial_blocked)
         self._deliver(lot)
         self.assertEqual(lot.serial_state, "delivered")
+
+    def test_unit_buttons_open_only_this_units_records(self):
+        lot, other = self.lots[0], self.lots[1]
+        self._deliver(lot | other)
+        for method, model in (
+            ("action_serial_view_ownership", "serial.ownership"),
+            ("action_serial_view_warranties", "serial.warranty"),
+            ("action_serial_view_recalls", "serial.recall.line"),
+        ):
+            action = getattr(lot, method)()
+            self.assertEqual(action["res_model"], model)
+            records = self.env[model].search(action["domain"])
+            self.assertEqual(records.lot_id, lot if records else self.env["stock.lot"])
+        ownership = self.env["serial.ownership"].search(
+            lot.action_serial_view_ownership()["domain"]
+        )
+        self.assertEqual(ownership.partner_id, self.customer)
