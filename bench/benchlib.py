@@ -113,6 +113,18 @@ def open_dbs(odoo, args, bare_modules, addon_modules):
     return bare, addon
 
 
+def start(args, bare_modules, addon_modules=("serial_tracking",)):
+    """Import and configure Odoo, then open the benchmark's databases.
+
+    Returns ``(odoo, bare_registry, addon_registry)``; ``bare_registry`` is None when
+    ``bare_modules`` is empty.
+    """
+    odoo = import_odoo()
+    setup_odoo(odoo, args)
+    bare, addon = open_dbs(odoo, args, bare_modules, list(addon_modules))
+    return odoo, bare, addon
+
+
 def close_dbs(odoo, args, *registries):
     if args.keep_db or args.reuse_db:
         return

@@ -68,9 +68,7 @@ def peak_rss_mb():
 
 def main():
     args = benchlib.parser(__doc__.splitlines()[0], 1_000_000).parse_args()
-    odoo = benchlib.import_odoo()
-    benchlib.setup_odoo(odoo, args)
-    __, addon = benchlib.open_dbs(odoo, args, None, ["serial_tracking"])
+    odoo, __, addon = benchlib.start(args, None)
     try:
         with addon.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -114,9 +114,7 @@ def run_wizard(odoo, registry, n, offset):
 
 def main():
     args = benchlib.parser(__doc__.splitlines()[0], 10000).parse_args()
-    odoo = benchlib.import_odoo()
-    benchlib.setup_odoo(odoo, args)
-    bare, addon = benchlib.open_dbs(odoo, args, BARE_MODULES, ADDON_MODULES)
+    odoo, bare, addon = benchlib.start(args, BARE_MODULES, ADDON_MODULES)
     try:
         bare_runs, addon_runs, wizard_runs = [], [], []
         for i in range(args.repeat):

@@ -74,9 +74,7 @@ def run(odoo, registry, n, with_addon, offset):
 
 def main():
     args = benchlib.parser(__doc__.splitlines()[0], 2000).parse_args()
-    odoo = benchlib.import_odoo()
-    benchlib.setup_odoo(odoo, args)
-    bare, addon = benchlib.open_dbs(odoo, args, BARE_MODULES, ["serial_tracking"])
+    odoo, bare, addon = benchlib.start(args, BARE_MODULES)
     try:
         bare_runs, addon_runs = benchlib.alternate(
             args.repeat,

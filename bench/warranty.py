@@ -119,9 +119,7 @@ def main():
     p.add_argument("--lookup-units", type=int, help="default: 200 x N (1,000,000)")
     args = p.parse_args()
     args.lookup_units = args.lookup_units or 200 * args.n
-    odoo = benchlib.import_odoo()
-    benchlib.setup_odoo(odoo, args)
-    bare, addon = benchlib.open_dbs(odoo, args, BARE_MODULES, ["serial_tracking"])
+    odoo, bare, addon = benchlib.start(args, BARE_MODULES)
     try:
         bare_runs, addon_runs = benchlib.alternate(
             args.repeat,
