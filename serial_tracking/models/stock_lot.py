@@ -9,6 +9,7 @@ from odoo.tools.sql import column_exists, create_column
 
 from ..hooks import SERIAL_NAME_INDEX
 from ..tools import identifiers
+from ..tools.bulk import insert_rows
 from .serial_warranty import covered_until
 
 # Identifier types whose serials are unique across every product of the database.
@@ -654,6 +655,17 @@ class StockLot(models.Model):
                 adjusted["in_repair" if lot_id in repaired else state].append(lot_id)
         return adjusted
 
+    @api.model
+    def _serial_ownership_quiet_origins(self):
+        """Ownership origins not logged in the unit's chatter.
+
+        A sale by delivery is the everyday case: the unit's Ownership tab and its
+        delivery already tell it, and one chatter message per unit would make
+        delivering thousands of units markedly slower than in bare Odoo. Returns,
+        transfers between owners and registrations are rarer events and are logged.
+        """
+        return ("sale",)
+
     def _serial_transfer_ownership(
         self, partner_by_lot, origin, pickings_by_lot=None, date=None, note=False
     ):
@@ -661,8 +673,9 @@ class StockLot(models.Model):
 
         ``partner_by_lot`` maps lot ids to the new owner (``res.partner`` record); the
         company's own partner stands for "back in our hands" and clears
-        ``serial_owner_id``. Everything is written in batch and logged in each unit's
-        chatter.
+        ``serial_owner_id``. Everything is written in batch; the change is logged in
+        each unit's chatter unless ``origin`` is a quiet one (see
+        ``_serial_ownership_quiet_origins``).
         """
         if not self:
             return self.env["serial.ownership"]
@@ -674,6 +687,7 @@ class StockLot(models.Model):
         previous = {own.lot_id.id: own.partner_id for own in current}
         company_partner_ids = set(self.env["res.company"].sudo().search([]).partner_id.ids)
         origin_label = dict(self.env["serial.ownership"]._fields["origin"].selection)[origin]
+        log = origin not in self._serial_ownership_quiet_origins()
         vals_list = []
         bodies = {}
         owner_groups = defaultdict(list)
@@ -694,18 +708,20 @@ class StockLot(models.Model):
                 partner if partner.id not in company_partner_ids else self.env["res.partner"]
             )
             owner_groups[new_owner.id].append(lot.id)
-            bodies[lot.id] = self.env._(
-                "Ownership: %(old)s → %(new)s (%(origin)s%(doc)s).",
-                old=previous.get(lot.id, self.env["res.partner"]).display_name
-                or self.env._("none"),
-                new=partner.display_name,
-                origin=origin_label,
-                doc=f", {picking.name}" if picking else "",
-            )
-        records = Ownership.create(vals_list)
+            if log:
+                bodies[lot.id] = self.env._(
+                    "Ownership: %(old)s → %(new)s (%(origin)s%(doc)s).",
+                    old=previous.get(lot.id, self.env["res.partner"]).display_name
+                    or self.env._("none"),
+                    new=partner.display_name,
+                    origin=origin_label,
+                    doc=f", {picking.name}" if picking else "",
+                )
+        records = insert_rows(Ownership, vals_list)
         for owner_id, lot_ids in owner_groups.items():
             self.browse(lot_ids).write({"serial_owner_id": owner_id or False})
-        self._message_log_batch(bodies)
+        if bodies:
+            self._message_log_batch(bodies)
         self._serial_warranty_on_ownership_change(partner_by_lot, origin, pickings_by_lot)
         return records
 

@@ -1,1 +1,1 @@
-from . import identifiers  # noqa: F401
+from . import bulk, identifiers  # noqa: F401
