@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib  # noqa: E402
 
 BARE_MODULES = benchlib.addon_depends()
+WARMUP_UNITS = 50
 
 
 def stock_units(env, n, with_addon, offset):
@@ -43,7 +44,7 @@ def run(odoo, registry, n, with_addon, offset):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         product, lots = stock_units(env, n, with_addon, offset)
         partner = env["res.partner"].create({"name": "Bench Customer"})
-        env.flush_all()
+        benchlib.analyze(env)
         line = {"product_id": product.id, "product_uom_qty": n}
         if with_addon:
             line["serial_lot_ids"] = [(6, 0, lots.ids)]
@@ -57,6 +58,7 @@ def run(odoo, registry, n, with_addon, offset):
             env.flush_all()
         picking = order.picking_ids
         assert len(picking.move_line_ids) == n, len(picking.move_line_ids)
+        benchlib.analyze(env)
         with benchlib.measure(results["deliver"]):
             picking.move_ids.picked = True
             picking.button_validate()
@@ -80,6 +82,10 @@ def main():
             args.repeat,
             lambda i: run(odoo, bare, args.n, False, i * args.n),
             lambda i: run(odoo, addon, args.n, True, i * args.n),
+            warmups=[
+                lambda: run(odoo, bare, WARMUP_UNITS, False, 0),
+                lambda: run(odoo, addon, WARMUP_UNITS, True, 0),
+            ],
         )
         benchlib.report(
             f"Order to delivery of {args.n} serial units (median of {args.repeat} run(s))",

@@ -20,6 +20,7 @@ import benchlib  # noqa: E402
 from sale_delivery import stock_units  # noqa: E402
 
 BARE_MODULES = benchlib.addon_depends()
+WARMUP_UNITS = 50
 
 
 def deliver(odoo, registry, n, with_addon, offset):
@@ -64,7 +65,7 @@ def deliver(odoo, registry, n, with_addon, offset):
         picking.action_confirm()
         picking.action_assign()
         picking.move_ids.picked = True
-        env.flush_all()
+        benchlib.analyze(env)
         with benchlib.measure(result):
             picking.button_validate()
             env.flush_all()
@@ -125,6 +126,10 @@ def main():
             args.repeat,
             lambda i: deliver(odoo, bare, args.n, False, i * args.n),
             lambda i: deliver(odoo, addon, args.n, True, i * args.n),
+            warmups=[
+                lambda: deliver(odoo, bare, WARMUP_UNITS, False, 0),
+                lambda: deliver(odoo, addon, WARMUP_UNITS, True, 0),
+            ],
         )
         benchlib.report(
             f"Delivery of {args.n} units starting their warranty (median of {args.repeat} run(s))",

@@ -1,6 +1,17 @@
+from functools import lru_cache
+
 import pytz
 
 from odoo import fields, models
+
+
+@lru_cache(maxsize=4096)
+def local_date(value, tz_name):
+    """Calendar date in time zone ``tz_name`` of the naive UTC datetime ``value``.
+
+    Cached: the units of one transfer share the same few move dates.
+    """
+    return pytz.utc.localize(value).astimezone(pytz.timezone(tz_name)).date()
 
 
 class ResCompany(models.Model):
@@ -34,5 +45,4 @@ class ResCompany(models.Model):
 
     def _serial_local_date(self, value):
         """Calendar date, in the company's time zone, of the UTC datetime ``value``."""
-        tz = pytz.timezone(self.partner_id.tz or "UTC") if self else pytz.utc
-        return pytz.utc.localize(value).astimezone(tz).date()
+        return local_date(value, (self.partner_id.tz if self else None) or "UTC")

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -8,6 +10,16 @@ DURATION_UNITS = [
     ("month", "Months"),
     ("year", "Years"),
 ]
+
+
+@lru_cache(maxsize=4096)
+def coverage_end(date_start, unit, duration):
+    """Last day (inclusive) of a cover of ``duration`` days, months or years (``unit``).
+
+    Cached: a delivery of thousands of units asks for the same few dates.
+    """
+    return date_start + relativedelta(**{f"{unit}s": duration}) - relativedelta(days=1)
+
 
 START_TRIGGERS = [
     ("delivery", "Delivery to the customer"),
@@ -105,8 +117,4 @@ class SerialWarrantyTerm(models.Model):
         relativedelta clamps months and years at the end of the target month.
         """
         self.ensure_one()
-        return date_start + self._serial_delta() - relativedelta(days=1)
-
-    def _serial_delta(self):
-        self.ensure_one()
-        return relativedelta(**{f"{self.duration_unit}s": self.duration})
+        return coverage_end(date_start, self.duration_unit, self.duration)

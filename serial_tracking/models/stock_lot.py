@@ -224,17 +224,21 @@ class StockLot(models.Model):
     def _compute_serial_warranty(self):
         today = {}
         for lot in self:
-            coverages = lot.serial_warranty_ids.filtered(lambda w: w.state != "void")
-            states = set(coverages.mapped("state"))
+            # Plain loops over the coverages: this runs for every unit of a delivery.
+            states, periods = set(), []
+            for coverage in lot.serial_warranty_ids:
+                if coverage.state != "void":
+                    states.add(coverage.state)
+                    periods.append((coverage.date_start, coverage.date_end))
             state = next((s for s in ("active", "pending", "expired") if s in states), "none")
             end = False
             if state == "active":
                 company = lot.company_id or self.env.company
                 if company not in today:
                     today[company] = company._serial_today()
-                end = covered_until([(w.date_start, w.date_end) for w in coverages], today[company])
-            elif coverages:
-                end = max(coverages.mapped("date_end"))
+                end = covered_until(periods, today[company])
+            elif periods:
+                end = max(stop for _start, stop in periods)
             lot.serial_warranty_state = state
             lot.serial_warranty_end = end
 

@@ -17,3 +17,4 @@ from . import test_warranty_repair
 from . import test_warranty_reminder
 from . import test_warranty_access
 from . import test_warranty_lookup
+from . import test_bulk_insert

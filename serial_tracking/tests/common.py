@@ -76,6 +76,21 @@ class SerialTrackingCommon(TransactionCase):
         picking.action_confirm()
         return picking
 
+    @classmethod
+    def _receive_cls(cls, product, serials):
+        """Receive ``serials`` of ``product`` in class setup (no wizard); return lots."""
+        picking = cls._create_picking(cls.picking_type_in, product, len(serials), cls.vendor)
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        cls.env["stock.move.line"].create(
+            [
+                dict(move._prepare_move_line_vals(quantity=1), lot_name=s, picked=True)
+                for s in serials
+            ]
+        )
+        picking.button_validate()
+        return picking.move_line_ids.lot_id.sorted("name")
+
     def _capture(self, move, text, **values):
         """Open the capture wizard on ``move`` like the picking button does."""
         action = move.action_serial_capture()

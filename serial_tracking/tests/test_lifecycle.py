@@ -11,20 +11,6 @@ class TestLifecycle(SerialTrackingCommon):
         super().setUpClass()
         cls.lots = cls._receive_cls(cls.product_free, ["RING-1", "RING-2", "RING-3"])
 
-    @classmethod
-    def _receive_cls(cls, product, serials):
-        picking = cls._create_picking(cls.picking_type_in, product, len(serials), cls.vendor)
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        cls.env["stock.move.line"].create(
-            [
-                dict(move._prepare_move_line_vals(quantity=1), lot_name=s, picked=True)
-                for s in serials
-            ]
-        )
-        picking.button_validate()
-        return picking.move_line_ids.lot_id.sorted("name")
-
     def test_new_unit_state(self):
         lot = self.env["stock.lot"].create({"name": "RING-NEW", "product_id": self.product_free.id})
         self.assertEqual(lot.serial_state, "new")
