@@ -68,8 +68,7 @@ def run(odoo, registry, n, with_addon, offset):
             assert picking.move_line_ids.lot_id == lots
         cr.rollback()
     results["total"] = {
-        "time": sum(r["time"] for r in results.values()),
-        "queries": sum(r["queries"] for r in results.values()),
+        key: sum(r[key] for r in results.values()) for key in ("time", "cpu", "queries")
     }
     return results
 
