@@ -178,6 +178,27 @@ def analyze(env, tables=("stock_lot", "stock_quant", "stock_move", "stock_move_l
         env.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
 
 
+WARMUP_UNITS = 50
+
+
+def compare(odoo, bare, addon, scenario, n, repeat):
+    """Warm up, then alternate ``repeat`` runs of ``scenario`` on each side.
+
+    ``scenario(odoo, registry, n, with_addon, offset)`` runs once on one database;
+    ``offset`` varies the serial numbers from run to run. Returns the bare and addon
+    results.
+    """
+    return alternate(
+        repeat,
+        lambda i: scenario(odoo, bare, n, False, i * n),
+        lambda i: scenario(odoo, addon, n, True, i * n),
+        warmups=[
+            lambda: scenario(odoo, bare, WARMUP_UNITS, False, 0),
+            lambda: scenario(odoo, addon, WARMUP_UNITS, True, 0),
+        ],
+    )
+
+
 @contextmanager
 def measure(result):
     """Record wall time (s), CPU time of this process (s) and SQL queries of the block.

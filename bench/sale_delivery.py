@@ -16,7 +16,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib  # noqa: E402
 
 BARE_MODULES = benchlib.addon_depends()
-WARMUP_UNITS = 50
 
 
 def stock_units(env, n, with_addon, offset):
@@ -77,15 +76,7 @@ def main():
     args = benchlib.parser(__doc__.splitlines()[0], 2000).parse_args()
     odoo, bare, addon = benchlib.start(args, BARE_MODULES)
     try:
-        bare_runs, addon_runs = benchlib.alternate(
-            args.repeat,
-            lambda i: run(odoo, bare, args.n, False, i * args.n),
-            lambda i: run(odoo, addon, args.n, True, i * args.n),
-            warmups=[
-                lambda: run(odoo, bare, WARMUP_UNITS, False, 0),
-                lambda: run(odoo, addon, WARMUP_UNITS, True, 0),
-            ],
-        )
+        bare_runs, addon_runs = benchlib.compare(odoo, bare, addon, run, args.n, args.repeat)
         benchlib.report(
             f"Order to delivery of {args.n} serial units (median of {args.repeat} run(s))",
             [

@@ -20,7 +20,6 @@ import benchlib  # noqa: E402
 from sale_delivery import stock_units  # noqa: E402
 
 BARE_MODULES = benchlib.addon_depends()
-WARMUP_UNITS = 50
 
 
 def deliver(odoo, registry, n, with_addon, offset):
@@ -122,15 +121,7 @@ def main():
     args.lookup_units = args.lookup_units or 200 * args.n
     odoo, bare, addon = benchlib.start(args, BARE_MODULES)
     try:
-        bare_runs, addon_runs = benchlib.alternate(
-            args.repeat,
-            lambda i: deliver(odoo, bare, args.n, False, i * args.n),
-            lambda i: deliver(odoo, addon, args.n, True, i * args.n),
-            warmups=[
-                lambda: deliver(odoo, bare, WARMUP_UNITS, False, 0),
-                lambda: deliver(odoo, addon, WARMUP_UNITS, True, 0),
-            ],
-        )
+        bare_runs, addon_runs = benchlib.compare(odoo, bare, addon, deliver, args.n, args.repeat)
         benchlib.report(
             f"Delivery of {args.n} units starting their warranty (median of {args.repeat} run(s))",
             [("validate delivery", bare_runs, addon_runs)],
