@@ -2,6 +2,51 @@ from odoo import Command
 from odoo.tests import Form, TransactionCase
 
 
+def move_lots(env, lots, src, dest, picking_type, partner):
+    """Validate one picking moving exactly ``lots`` (one product) from src to dest."""
+    product = lots.product_id
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": picking_type.id,
+            "partner_id": partner.id,
+            "location_id": src.id,
+            "location_dest_id": dest.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": len(lots),
+                        "product_uom": product.uom_id.id,
+                        "location_id": src.id,
+                        "location_dest_id": dest.id,
+                    }
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    move = picking.move_ids
+    move.move_line_ids.unlink()
+    env["stock.move.line"].create(
+        [
+            {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": product.id,
+                "lot_id": lot.id,
+                "quantity": 1,
+                "picked": True,
+                "location_id": src.id,
+                "location_dest_id": dest.id,
+            }
+            for lot in lots
+        ]
+    )
+    picking.button_validate()
+    return picking
+
+
 class SerialTrackingCommon(TransactionCase):
     """Fixtures shared by the serial tracking tests: a warehouse, customers and one
     serial-tracked product per identifier type, plus helpers that drive receipts,

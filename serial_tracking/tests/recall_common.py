@@ -2,6 +2,8 @@ from datetime import datetime
 
 from odoo.tests import TransactionCase, new_test_user
 
+from .common import move_lots
+
 
 class RecallCommon(TransactionCase):
     """Serial units received from vendors and partly delivered to customers."""
@@ -68,42 +70,9 @@ class RecallCommon(TransactionCase):
         lots = cls.env["stock.lot"].create(
             [{"name": name, "product_id": product.id} for name in names]
         )
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": cls.warehouse.in_type_id.id,
-                "partner_id": vendor.id,
-                "location_id": cls.supplier_loc.id,
-                "location_dest_id": cls.stock.id,
-            }
+        picking = move_lots(
+            cls.env, lots, cls.supplier_loc, cls.stock, cls.warehouse.in_type_id, vendor
         )
-        move = cls.env["stock.move"].create(
-            {
-                "name": product.name,
-                "picking_id": picking.id,
-                "product_id": product.id,
-                "product_uom": product.uom_id.id,
-                "product_uom_qty": len(lots),
-                "location_id": cls.supplier_loc.id,
-                "location_dest_id": cls.stock.id,
-            }
-        )
-        picking.action_confirm()
-        cls.env["stock.move.line"].create(
-            [
-                {
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "picked": True,
-                    "location_id": cls.supplier_loc.id,
-                    "location_dest_id": cls.stock.id,
-                }
-                for lot in lots
-            ]
-        )
-        picking.button_validate()
         picking.move_line_ids.write({"date": date})
         return lots
 
@@ -134,25 +103,15 @@ class RecallCommon(TransactionCase):
     @classmethod
     def _deliver(cls, lots, partner):
         pickings = cls.env["stock.picking"]
-        for product, product_lots in lots.grouped("product_id").items():
-            picking = cls._delivery(product, len(product_lots), partner)
-            picking.move_ids.move_line_ids.unlink()
-            cls.env["stock.move.line"].create(
-                [
-                    {
-                        "move_id": picking.move_ids.id,
-                        "picking_id": picking.id,
-                        "product_id": product.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "picked": True,
-                        "location_id": cls.stock.id,
-                        "location_dest_id": cls.customer_loc.id,
-                    }
-                    for lot in product_lots
-                ]
+        for product_lots in lots.grouped("product_id").values():
+            picking = move_lots(
+                cls.env,
+                product_lots,
+                cls.stock,
+                cls.customer_loc,
+                cls.warehouse.out_type_id,
+                partner,
             )
-            picking.button_validate()
             pickings |= picking
         return pickings
 

@@ -1,6 +1,8 @@
 from odoo import Command
 from odoo.tests import TransactionCase
 
+from .common import move_lots
+
 
 class WarrantyCommon(TransactionCase):
     """Products with warranty terms, units in stock and helpers to move them."""
@@ -99,47 +101,7 @@ class WarrantyCommon(TransactionCase):
     @classmethod
     def _move(cls, lots, src, dest, partner, picking_type):
         """Validate one picking moving ``lots`` (one product) from src to dest."""
-        product = lots.product_id
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": partner.id,
-                "location_id": src.id,
-                "location_dest_id": dest.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": len(lots),
-                            "product_uom": product.uom_id.id,
-                            "location_id": src.id,
-                            "location_dest_id": dest.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        cls.env["stock.move.line"].create(
-            [
-                {
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "picked": True,
-                    "location_id": src.id,
-                    "location_dest_id": dest.id,
-                }
-                for lot in lots
-            ]
-        )
-        picking.button_validate()
-        return picking
+        return move_lots(cls.env, lots, src, dest, picking_type, partner)
 
     @classmethod
     def _deliver(cls, lots, partner):
