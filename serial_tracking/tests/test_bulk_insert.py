@@ -1,4 +1,5 @@
-from odoo.exceptions import AccessError
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..tools.bulk import insert_rows
@@ -64,3 +65,26 @@ class TestBulkInsert(SerialTrackingCommon):
         with self.assertRaises(AccessError):
             insert_rows(self.env["serial.ownership"].with_user(salesman), [row])
         self.assertFalse(self.lots[0].serial_ownership_ids, "nothing was written")
+
+    def test_refuses_coverage_mixing_companies(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        term = self.env["serial.warranty.term"].create(
+            {
+                "name": "Other company's term",
+                "duration": 1,
+                "duration_unit": "year",
+                "start_trigger": "delivery",
+                "company_id": other.id,
+            }
+        )
+        Warranty = self.env["serial.warranty"]
+        vals = Warranty._serial_prepare_vals(
+            term,
+            self.product_free,
+            fields.Date.today(),
+            lot=self.lots[0],
+            partner=self.customer,
+            company=self.company,
+        )
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            Warranty._serial_create([vals])

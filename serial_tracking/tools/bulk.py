@@ -18,7 +18,8 @@ def insert_rows(model, rows):
     The rows give final values for plain stored fields only: no defaults are applied,
     so every required field must be given. Computed stored fields of the new records,
     and fields of other records that depend on them, are recomputed as after
-    ``create()``; Python constraints run. Access rights are checked for creation.
+    ``create()``; Python constraints and the multi-company consistency check run.
+    Access rights are checked for creation.
     """
     if not rows:
         return model.browse()
@@ -63,4 +64,6 @@ def insert_rows(model, rows):
             env[field.comodel_name].invalidate_model([inverse.name for inverse in inverses])
     records.modified(fnames, create=True)
     records._validate_fields(fnames)
+    if model._check_company_auto:
+        records._check_company()
     return records
