@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import move_lots
 from .recall_common import RecallCommon
 
 
@@ -82,43 +83,7 @@ class TestRecallPortal(HttpCase):
         mine = env["res.partner"].create({"name": "Portal Owner", "email": "po@example.com"})
         theirs = env["res.partner"].create({"name": "Someone Else", "email": "se@example.com"})
         for lot, partner in zip(lots, (mine, theirs), strict=True):
-            picking = env["stock.picking"].create(
-                {
-                    "picking_type_id": env.ref("stock.picking_type_out").id,
-                    "partner_id": partner.id,
-                    "location_id": stock.id,
-                    "location_dest_id": customer_loc.id,
-                    "move_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "name": product.name,
-                                "product_id": product.id,
-                                "product_uom_qty": 1,
-                                "product_uom": product.uom_id.id,
-                                "location_id": stock.id,
-                                "location_dest_id": customer_loc.id,
-                            },
-                        )
-                    ],
-                }
-            )
-            picking.action_confirm()
-            picking.move_ids.move_line_ids.unlink()
-            env["stock.move.line"].create(
-                {
-                    "move_id": picking.move_ids.id,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "picked": True,
-                    "location_id": stock.id,
-                    "location_dest_id": customer_loc.id,
-                }
-            )
-            picking.button_validate()
+            move_lots(env, lot, stock, customer_loc, env.ref("stock.picking_type_out"), partner)
         self.assertEqual(lots[0].serial_owner_id, mine)
         recall = env["serial.recall"].create(
             {"title": "Kettle lid may detach", "product_ids": [(6, 0, product.ids)]}
