@@ -22,8 +22,12 @@ class SerialOwnership(models.Model):
         index=True,
         check_company=True,
     )
-    product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True)
-    company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
+    product_id = fields.Many2one(
+        related="lot_id.product_id", store=True, precompute=True, index=True
+    )
+    company_id = fields.Many2one(
+        related="lot_id.company_id", store=True, precompute=True, index=True
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Owner",

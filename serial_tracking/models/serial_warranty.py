@@ -34,6 +34,17 @@ def covered_until(periods, day):
     return end
 
 
+def coverage_state(date_start, date_end, has_unit, void_date, day):
+    """State of a coverage on ``day`` (see the help of ``serial.warranty.state``)."""
+    if void_date:
+        return "void"
+    if date_end < day:
+        return "expired"
+    if not has_unit or date_start > day:
+        return "pending"
+    return "active"
+
+
 class SerialWarranty(models.Model):
     _name = "serial.warranty"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -81,6 +92,7 @@ class SerialWarranty(models.Model):
         WARRANTY_STATES,
         compute="_compute_state",
         store=True,
+        precompute=True,
         index=True,
         help="Pending: not started yet (unit unknown or start date in the future).\n"
         "Active: today is between start and end (company time zone).\n"
@@ -128,13 +140,9 @@ class SerialWarranty(models.Model):
 
     def _serial_state_on(self, day):
         """State of the coverage on ``day`` (a date)."""
-        if self.void_date:
-            return "void"
-        if self.date_end < day:
-            return "expired"
-        if not self.lot_id or self.date_start > day:
-            return "pending"
-        return "active"
+        return coverage_state(
+            self.date_start, self.date_end, bool(self.lot_id), self.void_date, day
+        )
 
     @api.depends("lot_id", "term_id")
     def _compute_display_name(self):
@@ -188,9 +196,23 @@ class SerialWarranty(models.Model):
         delivery, an invoice or an order is visible on the unit (Warranty tab and
         status): it gets no creation message nor follower, and is inserted in one
         statement per thousand units so that delivering thousands of units stays
-        close to bare Odoo's time.
+        close to bare Odoo's time. The state is set in the same statement.
         """
-        return insert_rows(self.sudo(), vals_list).with_env(self.env)
+        today = {}
+        rows = []
+        for vals in vals_list:
+            company_id = vals["company_id"]
+            if company_id not in today:
+                today[company_id] = self.env["res.company"].browse(company_id)._serial_today()
+            state = coverage_state(
+                fields.Date.to_date(vals["date_start"]),
+                fields.Date.to_date(vals["date_end"]),
+                bool(vals.get("lot_id")),
+                vals.get("void_date"),
+                today[company_id],
+            )
+            rows.append(dict(vals, state=state))
+        return insert_rows(self.sudo(), rows).with_env(self.env)
 
     def _serial_void(self, reason):
         """Void the coverages of ``self`` and say why in each unit's chatter."""

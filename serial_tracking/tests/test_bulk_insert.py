@@ -51,10 +51,23 @@ class TestBulkInsert(SerialTrackingCommon):
         self.assertEqual(self.lots.mapped("serial_warranty_end"), coverages.mapped("date_end"))
 
     def test_refuses_computed_fields_and_checks_rights(self):
+        with self.assertRaisesRegex(ValueError, "stock.lot.serial_blocked is computed"):
+            insert_rows(
+                self.env["stock.lot"],
+                [{"name": "BULK-X", "product_id": self.product_free.id, "serial_blocked": True}],
+            )
         Ownership = self.env["serial.ownership"].sudo()
-        row = {"lot_id": self.lots[0].id, "partner_id": self.customer.id, "origin": "sale"}
-        with self.assertRaisesRegex(ValueError, "serial.ownership.product_id"):
-            insert_rows(Ownership, [dict(row, product_id=self.product_free.id)])
+        row = {
+            "lot_id": self.lots[0].id,
+            "product_id": self.product_free.id,
+            "company_id": self.company.id,
+            "partner_id": self.customer.id,
+            "origin": "sale",
+        }
+        # Precomputed fields are taken as given, so every row must give them.
+        incomplete = {k: v for k, v in row.items() if k != "company_id"}
+        with self.assertRaisesRegex(ValueError, "serial.ownership.company_id must be given"):
+            insert_rows(Ownership, [row, dict(incomplete, lot_id=self.lots[1].id)])
         salesman = self.env["res.users"].create(
             {
                 "name": "Bulk Salesman",
@@ -86,5 +99,30 @@ class TestBulkInsert(SerialTrackingCommon):
             partner=self.customer,
             company=self.company,
         )
-        with self.assertRaisesRegex(UserError, "Incompatible companies"):
-            Warranty._serial_create([vals])
+        valid = dict(vals, lot_id=self.lots[1].id, term_id=self.term_of(self.company).id)
+        with (
+            self.assertRaisesRegex(UserError, "Incompatible companies"),
+            self.env.cr.savepoint(),  # as the request's transaction would be
+        ):
+            Warranty._serial_create([valid, vals])
+        self.assertFalse(self.lots.serial_warranty_ids, "nothing was written")
+
+    def test_coverage_of_one_company_is_accepted(self):
+        term = self.term_of(self.company)
+        today = self.company._serial_today()
+        starts = [today, today, fields.Date.add(today, days=10)]
+        vals_list = [
+            self.env["serial.warranty"]._serial_prepare_vals(
+                term, self.product_free, start, lot=lot, company=self.company
+            )
+            for lot, start in zip(self.lots, starts, strict=True)
+        ]
+        coverages = self.env["serial.warranty"]._serial_create(vals_list)
+        self.assertEqual(coverages.lot_id, self.lots)
+        self.assertEqual(coverages.mapped("state"), ["active", "active", "pending"])
+        self.assertEqual(self.lots.mapped("serial_warranty_state"), ["active", "active", "pending"])
+
+    def term_of(self, company):
+        return self.env["serial.warranty.term"].create(
+            {"name": "1 year", "duration": 1, "start_trigger": "delivery", "company_id": company.id}
+        )

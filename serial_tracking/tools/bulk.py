@@ -12,23 +12,32 @@ def insert_rows(model, rows):
 
     Meant for records written by the system in bulk, such as the ownership periods and
     warranty coverages a delivery of thousands of units opens. ``create()`` does per
-    record work these rows do not need (defaults, company checks, filling the cache)
-    and would cost more than the delivery itself.
+    record work these rows do not need (defaults, company checks record by record,
+    filling the cache) and would cost more than the delivery itself.
 
-    The rows give final values for plain stored fields only: no defaults are applied,
-    so every required field must be given. Computed stored fields of the new records,
-    and fields of other records that depend on them, are recomputed as after
-    ``create()``; Python constraints and the multi-company consistency check run.
-    Access rights are checked for creation.
+    The rows give final values for stored fields with a column: no defaults are
+    applied, so every required field must be given. Computed fields are refused,
+    except those declared ``precompute=True``, which every row must then give (as
+    ``create()`` trusts a given precomputed value). The other computed fields of the
+    new records, and the fields of other records that depend on them, are recomputed
+    as after ``create()``; Python constraints and the multi-company consistency check
+    run. Access rights are checked for creation.
     """
     if not rows:
         return model.browse()
     model.check_access("create")
     fnames = sorted({fname for row in rows for fname in row})
     fields = [model._fields[fname] for fname in fnames]
+    precomputed = []
     for field in fields:
-        if not field.store or not field.column_type or field.compute or field.translate:
+        if not field.store or not field.column_type or field.translate:
             raise ValueError(f"{model._name}.{field.name} cannot be inserted directly")
+        if field.compute:
+            if not field.precompute:
+                raise ValueError(f"{model._name}.{field.name} is computed after insertion")
+            if any(field.name not in row for row in rows):
+                raise ValueError(f"{model._name}.{field.name} must be given in every row")
+            precomputed.append(field)
     env = model.env
     now = env.cr.now()
     columns = [*fnames, "create_uid", "create_date", "write_uid", "write_date"]
@@ -62,8 +71,43 @@ def insert_rows(model, rows):
         inverses = model.pool.field_inverses[field]
         if inverses:
             env[field.comodel_name].invalidate_model([inverse.name for inverse in inverses])
-    records.modified(fnames, create=True)
+    # Given precomputed values are final, as in create(): not recomputed, not rewritten.
+    protected = [f for field in precomputed for f in model.pool.field_computed.get(field, [field])]
+    with env.protecting(protected, records):
+        records.modified(fnames, create=True)
     records._validate_fields(fnames)
     if model._check_company_auto:
-        records._check_company()
+        check_company(records, fnames)
     return records
+
+
+def check_company(records, fnames):
+    """Set-based ``records._check_company(fnames)`` for records with a ``company_id``.
+
+    The core check builds and evaluates a domain per record and field; here the linked
+    records of all the records of one company are checked together. Any inconsistency
+    is reported by the core check, run on the records of that company.
+    """
+    if "company_id" not in records._fields or records._name == "res.company":
+        records._check_company(fnames)
+        return
+    if "company_id" in fnames:
+        fnames = records._fields  # as in the core check: a new company affects all links
+    fields = [
+        field
+        for field in map(records._fields.get, fnames)
+        if field.relational and field.check_company
+    ]
+    if any(field.company_dependent for field in fields):
+        records._check_company(fnames)  # checked against the current company instead
+        return
+    if not fields:
+        return
+    for company, company_records in records.grouped("company_id").items():
+        for field in fields:
+            linked = company_records.sudo()[field.name]
+            if not linked:
+                continue
+            domain = linked._check_company_domain(company)
+            if domain and linked != linked.with_context(active_test=False).filtered_domain(domain):
+                company_records._check_company([field.name])
