@@ -381,6 +381,7 @@ class SerialRecall(models.Model):
                     )
                 )
         Line = self.env["serial.recall.line"]
+        all_released = Line
         for recall in self:
             released = Line.search(
                 [
@@ -391,6 +392,7 @@ class SerialRecall(models.Model):
                 ]
             )
             released.write({"blocking": False})
+            all_released |= released
             vals = {"state": "closed", "date_close": fields.Datetime.now()}
             if force_reason:
                 vals["close_reason"] = force_reason
@@ -410,6 +412,7 @@ class SerialRecall(models.Model):
         # The block reasons mention the campaign state: refresh them.
         kept = Line.search([("recall_id", "in", self.ids), ("blocking", "=", True)])
         kept.lot_id._serial_recompute_blocked()
+        all_released._reserve_released_units()
         return True
 
     def action_cancel(self):
@@ -435,6 +438,7 @@ class SerialRecall(models.Model):
         )
         if pending_pickings:
             pending_pickings.action_cancel()
+        blocking._reserve_released_units()
         self.write({"state": "cancelled", "process_state": "done"})
         for recall in self:
             recall.message_post(

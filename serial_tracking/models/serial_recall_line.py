@@ -242,6 +242,41 @@ class SerialRecallLine(models.Model):
                 )
             )
 
+    def _reserve_released_units(self):
+        """Let the moves waiting for stock reserve the units of ``self`` once released.
+
+        Opening the campaign took these units out of the deliveries that had reserved
+        them; as when stock arrives (``stock.move._trigger_assign``), the moves waiting
+        for their products where they are now get a chance to reserve them.
+        """
+        lots = self.lot_id.filtered(lambda lot: not lot.serial_blocked)
+        if not lots or (
+            self.env["ir.config_parameter"].sudo().get_param("stock.picking_no_auto_reserve")
+        ):
+            return
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", lots.ids),
+                ("quantity", ">", 0),
+                ("location_id.usage", "=", "internal"),
+            ]
+        )
+        if not quants:
+            return
+        moves = self.env["stock.move"].search(
+            [
+                ("product_id", "in", quants.product_id.ids),
+                ("location_id", "parent_of", quants.location_id.ids),
+                ("state", "in", ("confirmed", "partially_available")),
+                ("procure_method", "=", "make_to_stock"),
+                "|",
+                ("reservation_date", "<=", fields.Date.today()),
+                ("picking_type_id.reservation_method", "=", "at_confirm"),
+            ],
+            order="priority desc, date asc, id asc",
+        )
+        moves._action_assign()
+
     def _register_returns(self, location_dest):
         """Create one return receipt per customer for the units of ``self``.
 

@@ -300,6 +300,30 @@ class TestRecallFlow(RecallCommon):
         with self.assertRaises(UserError):
             recall.action_cancel()
 
+    def _waiting_delivery(self, qty):
+        picking = self._delivery(self.widget, qty, self.bob)
+        picking.action_assign()
+        self.assertFalse(picking.move_line_ids, "every widget in stock is blocked")
+        return picking
+
+    def test_cancel_lets_waiting_deliveries_reserve_again(self):
+        recall = self._open_widget_recall()
+        picking = self._waiting_delivery(2)
+        recall.action_cancel()
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(len(picking.move_line_ids.lot_id), 2)
+
+    def test_close_reserves_only_released_units(self):
+        recall = self._open_widget_recall()
+        picking = self._waiting_delivery(3)
+        released = self.w["W7"] | self.w["W8"]
+        lines = recall.line_ids
+        lines.filtered(lambda line: line.lot_id in released)._resolve("inspected_ok")
+        lines.filtered(lambda line: line.lot_id not in released)._resolve("destroyed")
+        recall.action_close()
+        self.assertEqual(picking.move_line_ids.lot_id, released, "destroyed units stay blocked")
+        self.assertEqual(picking.state, "assigned", "partially available, shipping allowed")
+
     def test_two_overlapping_campaigns(self):
         first = self._recall(serial_from="W5", serial_to="W8")
         first.action_compute_scope()
