@@ -1,7 +1,10 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 
 LINE_STATES = [
     ("pending", "Pending"),
@@ -263,19 +266,35 @@ class SerialRecallLine(models.Model):
         )
         if not quants:
             return
+        # Each product where its released units are, not every product everywhere.
+        where = expression.OR(
+            [("product_id", "=", product_id), ("location_id", "parent_of", location_ids)]
+            for product_id, location_ids in self._released_locations(quants).items()
+        )
         moves = self.env["stock.move"].search(
-            [
-                ("product_id", "in", quants.product_id.ids),
-                ("location_id", "parent_of", quants.location_id.ids),
-                ("state", "in", ("confirmed", "partially_available")),
-                ("procure_method", "=", "make_to_stock"),
-                "|",
-                ("reservation_date", "<=", fields.Date.today()),
-                ("picking_type_id.reservation_method", "=", "at_confirm"),
-            ],
+            expression.AND(
+                [
+                    where,
+                    [
+                        ("state", "in", ("confirmed", "partially_available")),
+                        ("procure_method", "=", "make_to_stock"),
+                        "|",
+                        ("reservation_date", "<=", fields.Date.today()),
+                        ("picking_type_id.reservation_method", "=", "at_confirm"),
+                    ],
+                ]
+            ),
             order="priority desc, date asc, id asc",
         )
         moves._action_assign()
+
+    @api.model
+    def _released_locations(self, quants):
+        """``{product_id: [location_id, ...]}`` of the released units' quants."""
+        locations = defaultdict(set)
+        for quant in quants:
+            locations[quant.product_id.id].add(quant.location_id.id)
+        return {product_id: list(ids) for product_id, ids in locations.items()}
 
     def _register_returns(self, location_dest):
         """Create one return receipt per customer for the units of ``self``.

@@ -701,8 +701,6 @@ class StockLot(models.Model):
             vals_list.append(
                 {
                     "lot_id": lot.id,
-                    "product_id": lot.product_id.id,
-                    "company_id": lot.company_id.id,
                     "partner_id": partner.id,
                     "date_start": date,
                     "origin": origin,

@@ -37,6 +37,24 @@ class TestBulkInsert(SerialTrackingCommon):
             3,
         )
 
+    def test_related_values_come_from_the_unit(self):
+        # As create() does, a value given for a precomputed related field is ignored.
+        ownership = insert_rows(
+            self.env["serial.ownership"].sudo(),
+            [
+                {
+                    "lot_id": self.lots[0].id,
+                    "partner_id": self.customer.id,
+                    "origin": "registration",
+                    "date_start": fields.Datetime.now(),
+                    "product_id": self.product_imei.id,
+                }
+            ],
+        )
+        self.assertEqual(ownership.product_id, self.product_free)
+        self.assertEqual(ownership.company_id, self.company)
+        self.assertEqual(self.lots[0].serial_ownership_ids, ownership)
+
     def test_computed_dependents_follow_inserted_coverage(self):
         term = self.env["serial.warranty.term"].create(
             {"name": "1 year", "duration": 1, "duration_unit": "year", "start_trigger": "delivery"}
@@ -56,18 +74,24 @@ class TestBulkInsert(SerialTrackingCommon):
                 self.env["stock.lot"],
                 [{"name": "BULK-X", "product_id": self.product_free.id, "serial_blocked": True}],
             )
-        Ownership = self.env["serial.ownership"].sudo()
-        row = {
-            "lot_id": self.lots[0].id,
-            "product_id": self.product_free.id,
-            "company_id": self.company.id,
-            "partner_id": self.customer.id,
-            "origin": "sale",
-        }
-        # Precomputed fields are taken as given, so every row must give them.
-        incomplete = {k: v for k, v in row.items() if k != "company_id"}
-        with self.assertRaisesRegex(ValueError, "serial.ownership.company_id must be given"):
-            insert_rows(Ownership, [row, dict(incomplete, lot_id=self.lots[1].id)])
+        # A precomputed field that is not a related one is taken as given: every row
+        # must give it.
+        Warranty = self.env["serial.warranty"].sudo()
+        term = self.term_of(self.company)
+        today = self.company._serial_today()
+        rows = [
+            dict(
+                Warranty._serial_prepare_vals(
+                    term, self.product_free, today, lot=lot, company=self.company
+                ),
+                state="active",
+            )
+            for lot in self.lots[:2]
+        ]
+        del rows[1]["state"]
+        with self.assertRaisesRegex(ValueError, "serial.warranty.state must be given"):
+            insert_rows(Warranty, rows)
+        row = {"lot_id": self.lots[0].id, "partner_id": self.customer.id, "origin": "sale"}
         salesman = self.env["res.users"].create(
             {
                 "name": "Bulk Salesman",

@@ -309,9 +309,14 @@ class TestRecallFlow(RecallCommon):
     def test_cancel_lets_waiting_deliveries_reserve_again(self):
         recall = self._open_widget_recall()
         picking = self._waiting_delivery(2)
+        # Another product's delivery, unreserved on purpose: none of the recall's business.
+        gadgets = self._delivery(self.gadget, 1, self.bob)
+        gadgets.action_assign()
+        gadgets.do_unreserve()
         recall.action_cancel()
         self.assertEqual(picking.state, "assigned")
         self.assertEqual(len(picking.move_line_ids.lot_id), 2)
+        self.assertFalse(gadgets.move_line_ids)
 
     def test_close_reserves_only_released_units(self):
         recall = self._open_widget_recall()

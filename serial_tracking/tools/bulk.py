@@ -17,15 +17,18 @@ def insert_rows(model, rows):
 
     The rows give final values for stored fields with a column: no defaults are
     applied, so every required field must be given. Computed fields are refused,
-    except those declared ``precompute=True``, which every row must then give (as
-    ``create()`` trusts a given precomputed value). The other computed fields of the
-    new records, and the fields of other records that depend on them, are recomputed
-    as after ``create()``; Python constraints and the multi-company consistency check
-    run. Access rights are checked for creation.
+    except those declared ``precompute=True``, which are written in the INSERT:
+    related ones are read here from their source records (a given value is ignored,
+    as ``create()`` does); the others must be given by every row, and are trusted,
+    so the caller computes them exactly as the field's compute method would. The
+    other computed fields of the new records, and the fields of other records that
+    depend on them, are recomputed as after ``create()``; Python constraints and the
+    multi-company consistency check run. Access rights are checked for creation.
     """
     if not rows:
         return model.browse()
     model.check_access("create")
+    rows = _add_related_values(model, rows)
     fnames = sorted({fname for row in rows for fname in row})
     fields = [model._fields[fname] for fname in fnames]
     precomputed = []
@@ -35,8 +38,10 @@ def insert_rows(model, rows):
         if field.compute:
             if not field.precompute:
                 raise ValueError(f"{model._name}.{field.name} is computed after insertion")
-            if any(field.name not in row for row in rows):
-                raise ValueError(f"{model._name}.{field.name} must be given in every row")
+            # Fields computed together are protected together: all must be given.
+            for computed in model.pool.field_computed.get(field, [field]):
+                if any(computed.name not in row for row in rows):
+                    raise ValueError(f"{model._name}.{computed.name} must be given in every row")
             precomputed.append(field)
     env = model.env
     now = env.cr.now()
@@ -79,6 +84,33 @@ def insert_rows(model, rows):
     if model._check_company_auto:
         check_company(records, fnames)
     return records
+
+
+def _add_related_values(model, rows):
+    """Copies of ``rows`` with the precomputed related fields read from their sources."""
+    related = [
+        field
+        for field in model._fields.values()
+        if field.related and field.precompute and field.store and field.column_type
+    ]
+    if not related:
+        return rows
+    rows = [dict(row) for row in rows]
+    for field in related:
+        first, *path = field.related.split(".")
+        source_field = model._fields[first]
+        if source_field.type != "many2one":
+            raise ValueError(f"{model._name}.{field.name} cannot be read before insertion")
+        source_ids = list({row[first] for row in rows if row.get(first)})
+        sources = model.env[source_field.comodel_name].browse(source_ids)
+        if field.compute_sudo:
+            sources = sources.sudo()
+        for row in rows:
+            value = sources.browse(row.get(first) or ()).with_prefetch(sources._prefetch_ids)
+            for name in path:
+                value = value[name]
+            row[field.name] = field.convert_to_write(value, model)
+    return rows
 
 
 def check_company(records, fnames):
