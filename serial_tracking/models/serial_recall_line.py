@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -268,8 +266,11 @@ class SerialRecallLine(models.Model):
             return
         # Each product where its released units are, not every product everywhere.
         where = expression.OR(
-            [("product_id", "=", product_id), ("location_id", "parent_of", location_ids)]
-            for product_id, location_ids in self._released_locations(quants).items()
+            [
+                ("product_id", "=", product.id),
+                ("location_id", "parent_of", product_quants.location_id.ids),
+            ]
+            for product, product_quants in quants.grouped("product_id").items()
         )
         moves = self.env["stock.move"].search(
             expression.AND(
@@ -287,14 +288,6 @@ class SerialRecallLine(models.Model):
             order="priority desc, date asc, id asc",
         )
         moves._action_assign()
-
-    @api.model
-    def _released_locations(self, quants):
-        """``{product_id: [location_id, ...]}`` of the released units' quants."""
-        locations = defaultdict(set)
-        for quant in quants:
-            locations[quant.product_id.id].add(quant.location_id.id)
-        return {product_id: list(ids) for product_id, ids in locations.items()}
 
     def _register_returns(self, location_dest):
         """Create one return receipt per customer for the units of ``self``.

@@ -31,7 +31,7 @@ def insert_rows(model, rows):
     rows = _add_related_values(model, rows)
     fnames = sorted({fname for row in rows for fname in row})
     fields = [model._fields[fname] for fname in fnames]
-    precomputed = []
+    protected = []  # precomputed fields, with the fields their method computes too
     for field in fields:
         if not field.store or not field.column_type or field.translate:
             raise ValueError(f"{model._name}.{field.name} cannot be inserted directly")
@@ -39,10 +39,11 @@ def insert_rows(model, rows):
             if not field.precompute:
                 raise ValueError(f"{model._name}.{field.name} is computed after insertion")
             # Fields computed together are protected together: all must be given.
-            for computed in model.pool.field_computed.get(field, [field]):
+            computed_together = model.pool.field_computed.get(field, [field])
+            for computed in computed_together:
                 if any(computed.name not in row for row in rows):
                     raise ValueError(f"{model._name}.{computed.name} must be given in every row")
-            precomputed.append(field)
+            protected.extend(computed_together)
     env = model.env
     now = env.cr.now()
     columns = [*fnames, "create_uid", "create_date", "write_uid", "write_date"]
@@ -77,7 +78,6 @@ def insert_rows(model, rows):
         if inverses:
             env[field.comodel_name].invalidate_model([inverse.name for inverse in inverses])
     # Given precomputed values are final, as in create(): not recomputed, not rewritten.
-    protected = [f for field in precomputed for f in model.pool.field_computed.get(field, [field])]
     with env.protecting(protected, records):
         records.modified(fnames, create=True)
     records._validate_fields(fnames)
