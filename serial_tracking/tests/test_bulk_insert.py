@@ -56,10 +56,7 @@ class TestBulkInsert(SerialTrackingCommon):
         self.assertEqual(self.lots[0].serial_ownership_ids, ownership)
 
     def test_computed_dependents_follow_inserted_coverage(self):
-        term = self.env["serial.warranty.term"].create(
-            {"name": "1 year", "duration": 1, "duration_unit": "year", "start_trigger": "delivery"}
-        )
-        self.product_free.serial_warranty_term_id = term
+        self.product_free.serial_warranty_term_id = self._term(self.company)
         self.assertEqual(set(self.lots.mapped("serial_warranty_state")), {"none"})
         self._deliver(self.lots)
         coverages = self.lots.serial_warranty_ids
@@ -77,7 +74,7 @@ class TestBulkInsert(SerialTrackingCommon):
         # A precomputed field that is not a related one is taken as given: every row
         # must give it.
         Warranty = self.env["serial.warranty"].sudo()
-        term = self.term_of(self.company)
+        term = self._term(self.company)
         today = self.company._serial_today()
         rows = [
             dict(
@@ -104,16 +101,7 @@ class TestBulkInsert(SerialTrackingCommon):
         self.assertFalse(self.lots[0].serial_ownership_ids, "nothing was written")
 
     def test_refuses_coverage_mixing_companies(self):
-        other = self.env["res.company"].create({"name": "Other Co"})
-        term = self.env["serial.warranty.term"].create(
-            {
-                "name": "Other company's term",
-                "duration": 1,
-                "duration_unit": "year",
-                "start_trigger": "delivery",
-                "company_id": other.id,
-            }
-        )
+        term = self._term(self.env["res.company"].create({"name": "Other Co"}))
         Warranty = self.env["serial.warranty"]
         vals = Warranty._serial_prepare_vals(
             term,
@@ -123,7 +111,7 @@ class TestBulkInsert(SerialTrackingCommon):
             partner=self.customer,
             company=self.company,
         )
-        valid = dict(vals, lot_id=self.lots[1].id, term_id=self.term_of(self.company).id)
+        valid = dict(vals, lot_id=self.lots[1].id, term_id=self._term(self.company).id)
         with (
             self.assertRaisesRegex(UserError, "Incompatible companies"),
             self.env.cr.savepoint(),  # as the request's transaction would be
@@ -132,7 +120,7 @@ class TestBulkInsert(SerialTrackingCommon):
         self.assertFalse(self.lots.serial_warranty_ids, "nothing was written")
 
     def test_coverage_of_one_company_is_accepted(self):
-        term = self.term_of(self.company)
+        term = self._term(self.company)
         today = self.company._serial_today()
         starts = [today, today, fields.Date.add(today, days=10)]
         vals_list = [
@@ -146,7 +134,13 @@ class TestBulkInsert(SerialTrackingCommon):
         self.assertEqual(coverages.mapped("state"), ["active", "active", "pending"])
         self.assertEqual(self.lots.mapped("serial_warranty_state"), ["active", "active", "pending"])
 
-    def term_of(self, company):
+    def _term(self, company):
         return self.env["serial.warranty.term"].create(
-            {"name": "1 year", "duration": 1, "start_trigger": "delivery", "company_id": company.id}
+            {
+                "name": "1 year",
+                "duration": 1,
+                "duration_unit": "year",
+                "start_trigger": "delivery",
+                "company_id": company.id,
+            }
         )
