@@ -153,13 +153,10 @@ def alternate(repeat, bare_run, addon_run, warmups=()):
     for warmup in warmups:
         warmup()
     bare_runs, addon_runs = [], []
+    sides = [(bare_runs, bare_run), (addon_runs, addon_run)]
     for i in range(repeat):
-        if i % 2:
-            addon_runs.append(addon_run(i))
-            bare_runs.append(bare_run(i))
-        else:
-            bare_runs.append(bare_run(i))
-            addon_runs.append(addon_run(i))
+        for runs, run in sides[:: -1 if i % 2 else 1]:
+            runs.append(run(i))
     return bare_runs, addon_runs
 
 
@@ -221,6 +218,9 @@ def measure(result):
 def report(title, rows):
     """Print ``rows`` = [(label, bare_runs, addon_runs)] with medians and ratios.
 
+    A row with no ``bare_runs`` is an addon feature without bare Odoo counterpart: only
+    its addon columns are printed.
+
     Columns: wall time, CPU time of the Odoo process and SQL queries (medians of the
     runs), then the ratio of the fastest wall times: noise from a shared machine only
     ever adds time, so the minimum is the steadier estimate of what the code costs.
@@ -241,6 +241,13 @@ def report(title, rows):
         return a / b if b else 0
 
     for label, bare, addon in rows:
+        if not bare:
+            print(
+                f"{label:<26}{'':>8}{median(addon, 'time'):>8.2f}{'':>7}"
+                f"{'':>9}{median(addon, 'cpu'):>10.2f}{'':>7}"
+                f"{'':>8}{median(addon, 'queries'):>8.0f}"
+            )
+            continue
         bt, at = median(bare, "time"), median(addon, "time")
         bc, ac = median(bare, "cpu"), median(addon, "cpu")
         bq, aq = median(bare, "queries"), median(addon, "queries")
