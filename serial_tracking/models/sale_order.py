@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from .sale_order_line import DEFER_LINE_CHECK
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -54,11 +56,17 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # Lines are checked together by the order constraint (duplicates across lines).
-        orders = super(SaleOrder, self.with_context(serial_defer_line_check=True)).create(vals_list)
+        orders = super(
+            SaleOrder, self.with_context(serial_defer_line_check=DEFER_LINE_CHECK)
+        ).create(vals_list)
         return orders.with_env(self.env)
 
     def write(self, vals):
-        orders = self.with_context(serial_defer_line_check=True) if "order_line" in vals else self
+        orders = (
+            self.with_context(serial_defer_line_check=DEFER_LINE_CHECK)
+            if "order_line" in vals
+            else self
+        )
         return super(SaleOrder, orders).write(vals)
 
     def action_confirm(self):

@@ -3,11 +3,19 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 from odoo.tools.float_utils import float_compare
+from odoo.tools.sql import create_unique_index
 
-from ..tools import identifiers
+from ..tools import guard, identifiers
 from .serial_warranty import covered_until
+
+# Index that keeps a unit in at most one open order line, whatever the concurrency.
+OPEN_LOT_UNIQUE_INDEX = "sale_order_line_serial_open_lot_rel_lot_uniq"
+
+# Marks the lines written by their order, which checks them all at once afterwards.
+# An object, not a value: a client cannot send it in a context to skip the checks.
+DEFER_LINE_CHECK = object()
 
 
 class SaleOrderLine(models.Model):
@@ -67,6 +75,18 @@ class SaleOrderLine(models.Model):
         "serial.warranty", "sale_line_id", string="Warranty Coverage", readonly=True
     )
 
+    def init(self):
+        res = super().init()
+        # A unit is held by at most one open line: the database refuses a second one,
+        # also when two transactions capture it at the same moment.
+        create_unique_index(
+            self.env.cr,
+            OPEN_LOT_UNIQUE_INDEX,
+            self._fields["serial_open_lot_ids"].relation,
+            ["lot_id"],
+        )
+        return res
+
     @api.depends("serial_lot_ids", "state", "move_ids.state")
     def _compute_serial_open_lot_ids(self):
         delivered = self._serial_delivered_lots()
@@ -90,7 +110,7 @@ class SaleOrderLine(models.Model):
 
     @api.constrains("serial_lot_ids", "product_id", "product_uom_qty")
     def _check_serial_lot_ids(self):
-        if self.env.context.get("serial_defer_line_check"):
+        if self.env.context.get("serial_defer_line_check") is DEFER_LINE_CHECK:
             return  # checked by the order once all its lines are written
         self._serial_check_lines()
 
@@ -106,6 +126,7 @@ class SaleOrderLine(models.Model):
         self.serial_lot_ids |= lot
 
     def write(self, vals):
+        guard.check_write(self, vals)
         res = super().write(vals)
         if {"serial_lot_ids", "serial_scan", "product_uom_qty"} & set(vals):
             self.filtered(
@@ -247,6 +268,7 @@ class SaleOrderLine(models.Model):
                 "serial_block_reason",
             ]
         )
+        readable = set(lots.with_env(self.env)._filtered_access("read").ids)
         in_warehouses = self._serial_lot_warehouses(lots)
         holders = self._serial_lot_holders(
             lots, {line._origin.id for line, __ in pairs if line._origin.id}
@@ -265,7 +287,10 @@ class SaleOrderLine(models.Model):
         for line, lot in pairs:
             lot = lot_by_id[lot.id]
             product_id, company_id, blocked, state = lot_data[lot.id]
-            if product_id != line.product_id.id:
+            if lot.id not in readable:
+                # Nothing about a unit the user may not read, not even its serial.
+                reason = self.env._("used by another company")
+            elif product_id != line.product_id.id:
                 reason = self.env._(
                     "it is a unit of %(product)s", product=lot.product_id.display_name
                 )
@@ -321,7 +346,9 @@ class SaleOrderLine(models.Model):
     def _serial_lot_holders(self, lots, exclude_line_ids=()):
         """Return ``{lot_id: lines}``: the open lines (but ``exclude_line_ids``) holding
         each unit."""
-        holders = defaultdict(lambda: self.browse())
+        # The holder's order number is named even to a salesperson who may not read
+        # that order: it is what they need to ask about the unit.
+        holders = defaultdict(lambda: self.sudo().browse())
         for holder in self.sudo().search_fetch(
             [
                 ("serial_open_lot_ids", "in", lots.ids),
@@ -339,6 +366,54 @@ class SaleOrderLine(models.Model):
         confirmed = lines.filtered(lambda line: line.state == "sale")
         problems = lines._serial_capture_problems() + confirmed._serial_delivered_problems()
         self._serial_raise(problems, confirmed._serial_count_problems())
+        lines._serial_check_held()
+
+    def _serial_check_held(self):
+        """Check that the database holds the units of ``self`` for them.
+
+        The unique index on the open units refuses a unit held by another line; the
+        ORM inserts such pairs with ``ON CONFLICT DO NOTHING``, which would silently
+        drop the pair when the other line committed first. Concurrent captures do
+        not get that far: PostgreSQL aborts the later one (serialization failure),
+        and Odoo retries it, then the Python checks above see the holder.
+        """
+        lines = self.filtered(lambda line: line.id and line.serial_open_lot_ids)
+        if not lines:
+            return
+        relation = self._fields["serial_open_lot_ids"].relation
+        lines.flush_recordset(["serial_open_lot_ids"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT line_id, lot_id FROM %s WHERE line_id = ANY(%s)",
+                SQL.identifier(relation),
+                lines.ids,
+            )
+        )
+        held = set(self.env.cr.fetchall())
+        missing = [
+            (line, lot)
+            for line in lines
+            for lot in line.serial_open_lot_ids
+            if (line.id, lot.id) not in held
+        ]
+        if missing:
+            holders = self._serial_lot_holders(
+                self.env["stock.lot"].browse({lot.id for __, lot in missing}), lines.ids
+            )
+            self._serial_raise(
+                [
+                    (
+                        line,
+                        lot,
+                        self.env._(
+                            "it is already captured on %(orders)s",
+                            orders=", ".join(holders[lot.id].order_id.mapped("name"))
+                            or self.env._("another order"),
+                        ),
+                    )
+                    for line, lot in missing
+                ]
+            )
 
     def _serial_delivered_problems(self):
         """Units already delivered by a line stay on it: history is not rewritten."""
@@ -380,13 +455,17 @@ class SaleOrderLine(models.Model):
                 )
             )
         if problems:
+            lots = self.env["stock.lot"].browse({lot.id for __, lot, __ in problems})
+            readable = set(lots._filtered_access("read").ids)
             parts.append(
                 self.env._(
                     "These serials cannot be sold:\n%(lines)s",
                     lines="\n".join(
                         self.env._(
                             " - %(serial)s (%(order)s / %(product)s): %(reason)s",
-                            serial=lot.name,
+                            serial=lot.sudo().name
+                            if lot.id in readable
+                            else self.env._("a unit of another company"),
                             order=line.order_id.name or self.env._("new order"),
                             product=line.product_id.display_name,
                             reason=reason,

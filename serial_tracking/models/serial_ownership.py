@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools import guard
+
 OWNERSHIP_ORIGINS = [
     ("sale", "Sale"),
     ("transfer", "Transfer"),
@@ -72,6 +74,10 @@ class SerialOwnership(models.Model):
             return NotImplemented
         current = (operator == "=") == bool(value)
         return [("date_end", "=" if current else "!=", False)]
+
+    def write(self, vals):
+        guard.check_write(self, vals)
+        return super().write(vals)
 
     @api.depends("lot_id", "partner_id")
     def _compute_display_name(self):

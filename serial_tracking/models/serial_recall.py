@@ -8,6 +8,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools import guard
+
 RECALL_STATES = [
     ("draft", "Draft"),
     ("open", "Open"),
@@ -28,6 +30,10 @@ RELEASING_RESOLUTIONS = ("repaired", "replaced", "inspected_ok")
 
 # Campaigns with more lines than this are opened by the background job.
 DEFAULT_SYNC_LIMIT = 500
+# Serial numbers are at most 64 characters (identifiers.FREE_MAX_LENGTH); a range end
+# may carry a few more for a prefix, not a page of digits.
+RANGE_END_MAX_LENGTH = 100
+RECALL_SOURCES = ("stock.lot", "product.template", "product.product", "stock.picking")
 DEFAULT_BATCH_SIZE = 1000
 
 _NATURAL_RE = re.compile(r"^(.*?)(\d+)$", re.DOTALL)
@@ -43,8 +49,11 @@ def natural_key(name):
     """
     match = _NATURAL_RE.match(name or "")
     if not match:
-        return (name or "", -1)
-    return (match.group(1), int(match.group(2)))
+        return (name or "", -1, "")
+    # Compared as (length, digits) without leading zeros: the numeric order, without
+    # converting an arbitrarily long digit string to an int.
+    digits = match.group(2).lstrip("0") or "0"
+    return (match.group(1), len(digits), digits)
 
 
 class SerialRecall(models.Model):
@@ -230,6 +239,17 @@ class SerialRecall(models.Model):
     @api.constrains("serial_from", "serial_to")
     def _check_serial_range(self):
         for recall in self:
+            for end in (recall.serial_from, recall.serial_to):
+                if end and len(end) > RANGE_END_MAX_LENGTH:
+                    raise ValidationError(
+                        _(
+                            "A serial range end has at most %(max)s characters; %(start)s... "
+                            "has %(length)s.",
+                            max=RANGE_END_MAX_LENGTH,
+                            start=end[:20],
+                            length=len(end),
+                        )
+                    )
             if (
                 recall.serial_from
                 and recall.serial_to
@@ -255,6 +275,7 @@ class SerialRecall(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        guard.check_write(self, vals, self._system_fields())
         scope_fields = set(self._scope_fields())
         if scope_fields & set(vals):
             frozen = self.filtered(lambda recall: recall.state != "draft")
@@ -267,6 +288,20 @@ class SerialRecall(models.Model):
                     )
                 )
         return super().write(vals)
+
+    @api.model
+    def _system_fields(self):
+        """Changed by the campaign's buttons (open, close, cancel...), never by hand."""
+        return {
+            "state",
+            "process_state",
+            "scope_computed",
+            "date_open",
+            "date_close",
+            "close_reason",
+            "line_ids",
+            "picking_ids",
+        }
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -324,7 +359,7 @@ class SerialRecall(models.Model):
                         recall=recall.name,
                     )
                 )
-        self.write(
+        self.sudo().write(
             {"state": "open", "date_open": fields.Datetime.now(), "process_state": "running"}
         )
         sync_limit = self._get_sync_limit()
@@ -391,12 +426,12 @@ class SerialRecall(models.Model):
                     ("blocking", "=", True),
                 ]
             )
-            released.write({"blocking": False})
+            released.sudo().write({"blocking": False})
             all_released |= released
             vals = {"state": "closed", "date_close": fields.Datetime.now()}
             if force_reason:
                 vals["close_reason"] = force_reason
-            recall.write(vals)
+            recall.sudo().write(vals)
             body = _(
                 "Campaign closed: %(released)s units released, %(kept)s kept blocked.",
                 released=len(released),
@@ -430,7 +465,7 @@ class SerialRecall(models.Model):
         blocking = self.env["serial.recall.line"].search(
             [("recall_id", "in", self.ids), ("blocking", "=", True)]
         )
-        blocking.write({"blocking": False})
+        blocking.sudo().write({"blocking": False})
         pending_pickings = self.picking_ids.filtered(
             lambda picking: (
                 picking.state not in ("done", "cancel") and picking.picking_type_code == "internal"
@@ -439,7 +474,7 @@ class SerialRecall(models.Model):
         if pending_pickings:
             pending_pickings.action_cancel()
         blocking._reserve_released_units()
-        self.write({"state": "cancelled", "process_state": "done"})
+        self.sudo().write({"state": "cancelled", "process_state": "done"})
         for recall in self:
             recall.message_post(
                 body=_(
@@ -455,7 +490,7 @@ class SerialRecall(models.Model):
         if self.filtered(lambda recall: recall.state != "cancelled"):
             raise UserError(_("Only cancelled campaigns can be set back to draft."))
         self.line_ids.unlink()
-        self.write({"state": "draft", "process_state": "none", "scope_computed": False})
+        self.sudo().write({"state": "draft", "process_state": "none", "scope_computed": False})
         return True
 
     def action_close_wizard(self):
@@ -493,6 +528,12 @@ class SerialRecall(models.Model):
         Used by the "Create Recall" actions of the lot list, the product form and
         vendor receipts.
         """
+        if model not in RECALL_SOURCES:
+            raise UserError(_("A recall cannot be created from %(model)s.", model=model))
+        if not isinstance(record_ids, list | tuple) or not all(
+            isinstance(rid, int) for rid in record_ids
+        ):
+            raise UserError(_("Select the records to create a recall from."))
         context = {}
         records = self.env[model].browse(record_ids).exists()
         if model == "stock.lot":
@@ -602,7 +643,7 @@ class SerialRecall(models.Model):
         self.env["serial.recall.line"].invalidate_model()
         self.env["stock.lot"].invalidate_model(["serial_recall_line_ids"])
         self.invalidate_recordset(["line_ids"])
-        self.scope_computed = True
+        self.sudo().write({"scope_computed": True})
         return cr.rowcount
 
     def _scope_flush(self):
@@ -694,7 +735,8 @@ class SerialRecall(models.Model):
     def _scope_range_condition(self, operator, serial):
         """Natural-order comparison of ``lot.name`` with ``serial`` (see natural_key)."""
         assert operator in (">=", "<=")
-        prefix, number = natural_key(serial)
+        prefix, length, digits = natural_key(serial)
+        number = digits if length >= 0 else -1
         return SQL(
             """(regexp_replace(lot.name, '[0-9]+$', '') COLLATE "C",
                 COALESCE(substring(lot.name FROM '[0-9]+$')::numeric, -1))
@@ -797,11 +839,11 @@ class SerialRecall(models.Model):
             if edge_partner:
                 lines |= Line.search(todo_domain + [("partner_id", "=", edge_partner.id)])
         if lines:
-            lines.write({"blocking": True})
+            lines.sudo().write({"blocking": True})
             lines._unreserve_blocked_units()
             self._quarantine_units(lines.filtered(lambda line: line.location_kind == "stock"))
             self._notify_holders(lines.filtered(lambda line: line.location_kind == "customer"))
-            lines.write({"open_done": True})
+            lines.sudo().write({"open_done": True})
         if not Line.search_count(todo_domain, limit=1):
             self._finish_open()
         return len(lines)
@@ -845,7 +887,7 @@ class SerialRecall(models.Model):
 
     def _finish_open(self):
         self.ensure_one()
-        self.process_state = "done"
+        self.sudo().write({"process_state": "done"})
         Line = self.env["serial.recall.line"]
         blocked = Line.search_count([("recall_id", "=", self.id), ("blocking", "=", True)])
         notified = Line._read_group(
@@ -973,8 +1015,8 @@ class SerialRecall(models.Model):
                 email_layout_xmlid="mail.mail_notification_light",
             )
             notified |= partner_lines
-        notified.write({"state": "notified", "date_notified": fields.Datetime.now()})
-        no_email.write({"to_contact": True})
+        notified.sudo().write({"state": "notified", "date_notified": fields.Datetime.now()})
+        no_email.sudo().write({"to_contact": True})
 
     def _notice_lines(self, partner_id):
         """Lines of the campaign held by ``partner_id`` (notice email and report).

@@ -1,8 +1,10 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.osv import expression
+
+from ..tools import guard
 
 LINE_STATES = [
     ("pending", "Pending"),
@@ -106,20 +108,26 @@ class SerialRecallLine(models.Model):
         for line in self:
             line.display_name = f"{line.recall_id.name} - {line.lot_id.name}"
 
+    @api.model
+    def _system_fields(self):
+        """Set by the campaign and its wizards only; a person may edit the note."""
+        return set(self._fields) - {"note"} - set(models.MAGIC_COLUMNS)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard.check_create(
+            self, vals_list, {"state", "resolution", "date_resolved", "blocking", "open_done"}
+        )
+        return super().create(vals_list)
+
     def write(self, vals):
-        protected = {"blocking", "open_done", "recall_id", "lot_id", "product_id"} & set(vals)
-        if (
-            protected
-            and not self.env.su
-            and not self.env.user.has_group("serial_tracking.group_serial_tracking_manager")
-        ):
-            raise AccessError(
-                _(
-                    "Only Serial Tracking managers can change %(fields)s of recalled units.",
-                    fields=", ".join(sorted(protected)),
-                )
-            )
+        guard.check_write(self, vals, self._system_fields())
         return super().write(vals)
+
+    def _sudo_write(self, vals):
+        """Write what the flow decided, once the user's access to ``self`` is checked."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     # ------------------------------------------------------------------
     # Actions
@@ -141,7 +149,7 @@ class SerialRecallLine(models.Model):
                     lines=self.env["serial.recall"]._format_lines(done),
                 )
             )
-        self.write({"state": "unreachable"})
+        self._sudo_write({"state": "unreachable"})
         self._log_on_campaigns(_("Marked unreachable"))
         return True
 
@@ -171,7 +179,7 @@ class SerialRecallLine(models.Model):
         }
         if note:
             vals["note"] = note
-        self.write(vals)
+        self._sudo_write(vals)
         self._log_on_campaigns(
             _("Resolved as %(resolution)s", resolution=dict(RESOLUTIONS)[resolution].lower())
         )
@@ -373,7 +381,7 @@ class SerialRecallLine(models.Model):
                         for line in product_lines
                     ]
                 )
-            lines.write({"state": "returned", "return_picking_id": picking.id})
+            lines._sudo_write({"state": "returned", "return_picking_id": picking.id})
             pickings |= picking
         self._log_on_campaigns(_("Return registered"))
         return pickings

@@ -4,9 +4,10 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
+from ..tools import guard
 from ..tools.bulk import insert_rows
 
 WARRANTY_STATES = [
@@ -155,9 +156,26 @@ class SerialWarranty(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    def write(self, vals):
+        guard.check_write(self, vals, self._serial_system_fields())
+        return super().write(vals)
+
+    @api.model
+    def _serial_system_fields(self):
+        """Set by the flows that void, hand over or remind coverage, not by hand."""
+        return {"void_date", "void_reason", "reminder_date"}
+
     def action_void(self):
-        """Manual void from the coverage form (managers)."""
+        """Manual void from the coverage form: Serial Tracking managers only.
+
+        Returns, transfers and registrations void coverage by rule through
+        ``_serial_void``; this button is the only way a person voids one.
+        """
+        if not self.env.user.has_group("serial_tracking.group_serial_tracking_manager"):
+            raise AccessError(self.env._("Only Serial Tracking managers can void a warranty."))
+        self.check_access("write")
         self._serial_void(self.env._("voided by %(user)s", user=self.env.user.name))
+        return True
 
     def action_print_certificate(self):
         lots = self.lot_id
@@ -323,11 +341,13 @@ class SerialWarranty(models.Model):
                     ("date_start", "<=", today),
                 ]
             )
-            # One write per new state; it also refreshes the units' warranty status.
-            for state, coverages in stale.grouped(
-                lambda w, day=today: w._serial_state_on(day)
-            ).items():
-                coverages.write({"state": state})
+            stale._serial_recompute_state()
+
+    def _serial_recompute_state(self):
+        """Recompute the state of ``self`` now (it depends on today's date)."""
+        self.env.add_to_compute(self._fields["state"], self)
+        self.modified(["state"])
+        self.flush_recordset(["state"])
 
     @api.model
     def _cron_send_reminders(self, batch_size=500):

@@ -21,6 +21,9 @@ def coverage_end(date_start, unit, duration):
     return date_start + relativedelta(**{f"{unit}s": duration}) - relativedelta(days=1)
 
 
+# 100 years in each unit.
+MAX_DURATION = {"day": 36525, "month": 1200, "year": 100}
+
 START_TRIGGERS = [
     ("delivery", "Delivery to the customer"),
     ("invoice", "Customer invoice posted"),
@@ -89,18 +92,46 @@ class SerialWarrantyTerm(models.Model):
         for term in self:
             term.warranty_count = counts.get(term, 0)
 
-    @api.constrains("duration")
+    @api.constrains("duration", "duration_unit")
     def _check_duration(self):
         for term in self:
-            if term.duration <= 0:
-                raise ValidationError(
-                    self.env._(
-                        "Warranty term %(term)s: the duration must be at least 1, not "
-                        "%(duration)s.",
-                        term=term.name,
-                        duration=term.duration,
-                    )
+            term._serial_check_duration(term.name, term.duration, term.duration_unit)
+
+    @api.model
+    def _serial_check_duration(self, name, duration, unit):
+        """At least 1, at most 100 years: coverage end dates must stay real dates."""
+        maximum = MAX_DURATION.get(unit, MAX_DURATION["year"])
+        if not isinstance(duration, int | float) or not 1 <= duration <= maximum:
+            raise ValidationError(
+                self.env._(
+                    "Warranty term %(term)s: the duration must be between 1 and %(max)s "
+                    "%(unit)s (100 years), not %(duration)s.",
+                    term=name or "-",
+                    max=maximum,
+                    unit=dict(self._fields["duration_unit"]._description_selection(self.env)).get(
+                        unit, unit
+                    ),
+                    duration=duration,
                 )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Checked before the INSERT: a huge value would otherwise fail in PostgreSQL.
+        for vals in vals_list:
+            if "duration" in vals:
+                self._serial_check_duration(
+                    vals.get("name"), vals["duration"], vals.get("duration_unit", "year")
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "duration" in vals:
+            for term in self:
+                self._serial_check_duration(
+                    term.name, vals["duration"], vals.get("duration_unit", term.duration_unit)
+                )
+        return super().write(vals)
 
     def action_view_warranties(self):
         self.ensure_one()

@@ -2,13 +2,13 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
-from odoo.tools.sql import column_exists, create_column
+from odoo.tools.sql import column_exists, create_column, escape_psql
 
 from ..hooks import SERIAL_NAME_INDEX
-from ..tools import identifiers
+from ..tools import guard, identifiers
 from ..tools.bulk import insert_rows
 from .serial_warranty import covered_until
 
@@ -322,6 +322,7 @@ class StockLot(models.Model):
         found = defaultdict(list)
         for lot in existing:
             found[lot.name].append(lot)
+        readable = set(existing.with_env(self.env)._filtered_access("read").ids)
         problems = []
         for product, name, company in entries:
             is_global = product.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
@@ -333,7 +334,14 @@ class StockLot(models.Model):
                 if same_product or (
                     is_global and lot.product_id.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
                 ):
-                    problems.append((name, self._serial_existing_reason(lot)))
+                    problems.append(
+                        (
+                            name,
+                            self._serial_existing_reason(lot)
+                            if lot.id in readable
+                            else self.env._("already used by another company"),
+                        )
+                    )
                     break
         return problems
 
@@ -390,6 +398,7 @@ class StockLot(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        guard.check_create(self, vals_list, self._serial_system_fields())
         by_id, default_product = self._serial_normalize_vals(vals_list)
         Company = self.env["res.company"]
         default_company = Company.browse(self.env.context.get("default_company_id"))
@@ -403,13 +412,13 @@ class StockLot(models.Model):
                     else default_company or product.company_id
                 )
                 entries.append((product, vals["name"], company))
-        if entries and not self.env.context.get("serial_skip_validation"):
+        if entries and not self._serial_skip_validation():
             self._serial_raise_problems(self._serial_check_entries(entries))
         return super().create(vals_list)
 
     def write(self, vals):
         self._serial_check_protected_write(vals)
-        if "name" in vals and not self.env.context.get("serial_skip_validation"):
+        if "name" in vals and not self._serial_skip_validation():
             for lot in self:
                 if lot.product_id.tracking != "serial" or vals["name"] == lot.name:
                     continue
@@ -420,23 +429,38 @@ class StockLot(models.Model):
                 self._serial_raise_problems(problems)
         return super().write(vals)
 
-    def _serial_check_protected_write(self, vals):
-        """The theft registry and quarantine are not plain fields to edit.
+    @api.model
+    def _serial_skip_validation(self):
+        """Install and migration code (superuser) may load serials as they are."""
+        return self.env.su and self.env.context.get("serial_skip_validation")
 
-        Theft/loss changes go through the report/clear flows (which log them and check
-        who clears a flag); quarantine is a manager decision.
+    @api.model
+    def _serial_system_fields(self):
+        """Fields only the addon's flows change (as superuser, after their checks).
+
+        The unit's status and owner follow from its moves; the theft registry changes
+        through *Report Stolen/Lost* and *Clear Theft/Loss Flag*; the x2many fields
+        are histories kept by their own models.
         """
-        if self.env.su:
-            return
-        if LOSS_FIELDS & set(vals) and not self.env.context.get("serial_loss_registry"):
-            raise AccessError(
-                self.env._(
-                    "Use 'Report Stolen/Lost' or 'Clear Theft/Loss Flag' to change the "
-                    "theft and loss registry."
-                )
-            )
-        if QUARANTINE_FIELDS & set(vals) and not self.env.user.has_group(
-            "serial_tracking.group_serial_tracking_manager"
+        return {
+            "serial_state",
+            "serial_owner_id",
+            "serial_sale_line_ids",
+            "serial_ownership_ids",
+            "serial_warranty_ids",
+            "serial_recall_line_ids",
+        } | LOSS_FIELDS
+
+    def _serial_check_protected_write(self, vals):
+        """Computed and system fields are not plain fields to edit (see guard).
+
+        Quarantine is a manager decision, checked on the user.
+        """
+        guard.check_write(self, vals, self._serial_system_fields())
+        if (
+            QUARANTINE_FIELDS & set(vals)
+            and not self.env.su
+            and not self.env.user.has_group("serial_tracking.group_serial_tracking_manager")
         ):
             raise AccessError(
                 self.env._("Only Serial Tracking managers can put units in quarantine.")
@@ -497,6 +521,7 @@ class StockLot(models.Model):
 
     def _serial_report_loss(self, loss_state, date, reference=False, note=False):
         """Register the units of ``self`` as stolen or lost (blocks them)."""
+        self._serial_check_registry_access("group_serial_tracking_user")
         if loss_state not in ("stolen", "lost"):
             raise UserError(self.env._("A unit can only be reported stolen or lost."))
         already = self.filtered(lambda lot: lot.serial_loss_state != "none")
@@ -507,7 +532,7 @@ class StockLot(models.Model):
                     serials=", ".join(already.mapped("name")),
                 )
             )
-        self.with_context(serial_loss_registry=True).write(
+        self.sudo().write(
             {
                 "serial_loss_state": loss_state,
                 "serial_loss_date": date,
@@ -526,10 +551,7 @@ class StockLot(models.Model):
 
     def _serial_clear_loss(self, reason):
         """Clear the theft/loss flag of ``self``: managers only, with a reason."""
-        if not self.env.user.has_group("serial_tracking.group_serial_tracking_manager"):
-            raise UserError(
-                self.env._("Only Serial Tracking managers can clear a stolen or lost flag.")
-            )
+        self._serial_check_registry_access("group_serial_tracking_manager")
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason why the flag is cleared."))
         flagged = self.filtered(lambda lot: lot.serial_loss_state != "none")
@@ -543,7 +565,7 @@ class StockLot(models.Model):
             )
             for lot in flagged
         }
-        flagged.with_context(serial_loss_registry=True).write(
+        flagged.sudo().write(
             {
                 "serial_loss_state": "none",
                 "serial_loss_date": False,
@@ -552,6 +574,20 @@ class StockLot(models.Model):
             }
         )
         flagged._message_log_batch(bodies)
+
+    def _serial_check_registry_access(self, group):
+        """The user (never a context key) must be in ``group`` and see the units."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group(f"serial_tracking.{group}"):
+            if group == "group_serial_tracking_manager":
+                message = self.env._(
+                    "Only Serial Tracking managers can clear a stolen or lost flag."
+                )
+            else:
+                message = self.env._("Only Serial Tracking users can report units stolen or lost.")
+            raise AccessError(message)
+        self.check_access("read")
 
     def _serial_check_not_blocked(self, action):
         """Raise naming every blocked unit of ``self`` if any (``action``: verb)."""
@@ -624,7 +660,7 @@ class StockLot(models.Model):
         for state, lot_ids in by_state.items():
             lots = self.browse(lot_ids).filtered(lambda lot, s=state: lot.serial_state != s)
             if lots:
-                lots.write({"serial_state": state})
+                lots.sudo().write({"serial_state": state})
 
     @api.model
     def _serial_state_from_location(self, usage, scrap_location):
@@ -723,7 +759,7 @@ class StockLot(models.Model):
                 )
         records = insert_rows(Ownership, vals_list)
         for owner_id, lot_ids in owner_groups.items():
-            self.browse(lot_ids).write({"serial_owner_id": owner_id or False})
+            self.browse(lot_ids).sudo().write({"serial_owner_id": owner_id or False})
         if bodies:
             self._message_log_batch(bodies)
         self._serial_warranty_on_ownership_change(partner_by_lot, origin, pickings_by_lot)
@@ -804,9 +840,19 @@ class StockLot(models.Model):
     @api.model
     def _serial_parse_lookup_code(self, code):
         """``(serial, gtin)`` from a typed serial or a scanned GS1 string (AI 21/01)."""
+        if code and not isinstance(code, str):
+            raise UserError(self.env._("A serial number is text: send it as a string."))
         code = (code or "").strip()
         if not code:
             raise UserError(self.env._("Type or scan a serial number."))
+        if identifiers.has_invisible(code.replace(identifiers.GS, "")):
+            # NUL and friends never reach the database: they are not a serial.
+            raise UserError(
+                self.env._(
+                    "The code contains control or invisible characters: type or scan "
+                    "the serial number again."
+                )
+            )
         if not identifiers.looks_like_gs1(code):
             return code, False
         try:
@@ -837,7 +883,7 @@ class StockLot(models.Model):
         serial, gtin = self._serial_parse_lookup_code(code)
         lots = self.search([("name", "=", serial)], limit=20)
         if not lots:
-            lots = self.search([("name", "=ilike", serial)], limit=20)
+            lots = self.search([("name", "=ilike", escape_psql(serial))], limit=20)
         if gtin and len(lots) > 1:
             lots = lots.filtered(lambda lot: self._serial_gtin_of(lot.product_id) == gtin) or lots
         if not lots:
@@ -857,8 +903,9 @@ class StockLot(models.Model):
         ``_search``, so access rights and record rules apply.
         """
         serial, gtin = self._serial_parse_lookup_code(code)
+        # Exact match, then the same spelling in another case: wildcards are escaped.
         rows = self._serial_lookup_rows([("name", "=", serial)]) or self._serial_lookup_rows(
-            [("name", "=ilike", serial)]
+            [("name", "=ilike", escape_psql(serial))]
         )
         if gtin and len(rows) > 1:
             rows = [row for row in rows if self._serial_gtin_from(row["barcode"]) == gtin] or rows
@@ -925,6 +972,69 @@ class StockLot(models.Model):
                 warranty_end,
             ) in self.env.cr.fetchall()
         ]
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _serial_demo_move(self, lot_ids, picking_type_id, partner_id):
+        """Demo: move the units ``lot_ids`` with one validated transfer per call.
+
+        Units that already went through a transfer of that type are skipped, so that
+        reinstalling the addon on a database that kept its demo stock changes nothing.
+        """
+        picking_type = self.env["stock.picking.type"].browse(picking_type_id)
+        done = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "in", lot_ids),
+                ("state", "=", "done"),
+                ("move_id.picking_type_id", "=", picking_type.id),
+            ]
+        )
+        # Units kept from an earlier install get their status now: the demo orders
+        # that follow need it, and the post-install hook runs after the demo.
+        self.browse(lot_ids)._serial_refresh_state()
+        lots = self.browse(lot_ids) - done.lot_id
+        if not lots:
+            return False
+        src = picking_type.default_location_src_id or self.env.ref("stock.stock_location_suppliers")
+        dest = picking_type.default_location_dest_id or self.env.ref(
+            "stock.stock_location_customers"
+        )
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": partner_id,
+                "location_id": src.id,
+                "location_dest_id": dest.id,
+                "origin": self.env._("Serial Tracking demo"),
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.display_name,
+                            "product_id": product.id,
+                            "product_uom_qty": len(product_lots),
+                            "product_uom": product.uom_id.id,
+                            "location_id": src.id,
+                            "location_dest_id": dest.id,
+                        }
+                    )
+                    for product, product_lots in lots.grouped("product_id").items()
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            [
+                dict(move._prepare_move_line_vals(quantity=1), lot_id=lot.id, picked=True)
+                for move in picking.move_ids
+                for lot in lots.filtered(lambda lot, move=move: lot.product_id == move.product_id)
+            ]
+        )
+        picking.button_validate()
+        return picking.id
 
     @api.model
     def _serial_gtin_of(self, product):

@@ -18,3 +18,5 @@ from . import test_warranty_reminder
 from . import test_warranty_access
 from . import test_warranty_lookup
 from . import test_bulk_insert
+from . import test_security_audit
+from . import test_capture_concurrency

@@ -19,7 +19,8 @@ class TestRecallScope(RecallCommon):
         self.assertLess(natural_key("SN9"), natural_key("SN10"))
         self.assertLess(natural_key("SN10"), natural_key("SNA1"))
         self.assertLess(natural_key("SN"), natural_key("SN0"))
-        self.assertEqual(natural_key("IP200-0007"), ("IP200-", 7))
+        self.assertEqual(natural_key("IP200-0007"), ("IP200-", 1, "7"))
+        self.assertLess(natural_key("SN" + "9" * 5000), natural_key("SN1" + "0" * 5000))
 
     def test_scope_products(self):
         recall, names = self._scope(product_ids=[(6, 0, self.gadget.ids)])

@@ -1,1 +1,1 @@
-from . import bulk, identifiers  # noqa: F401
+from . import bulk, guard, identifiers  # noqa: F401

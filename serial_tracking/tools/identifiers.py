@@ -127,7 +127,8 @@ def _empty(value):
     return not value.strip()
 
 
-def _has_invisible(value):
+def has_invisible(value):
+    """True when ``value`` holds control, format (zero-width...) or unassigned characters."""
     return any(unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in value)
 
 
@@ -151,7 +152,7 @@ def check_free(value):
     """Any text: not blank, no control/invisible characters, at most FREE_MAX_LENGTH."""
     if _empty(value):
         return SerialIssue("empty")
-    if _has_invisible(value):
+    if has_invisible(value):
         return SerialIssue("control_chars")
     if len(value) > FREE_MAX_LENGTH:
         return SerialIssue("free_length", {"max": FREE_MAX_LENGTH, "length": len(value)})

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.float_utils import float_compare, float_round
 
-from ..tools import identifiers
+from ..tools import guard, identifiers
 
 # Separators tolerated between plain serials in a pasted list. A GS1 scan is kept whole:
 # its serial may contain commas, and FNC1 (GS) counts as white space for Python.
@@ -42,6 +42,16 @@ class SerialCaptureWizard(models.TransientModel):
         help="Accept fewer serials than units still to capture (the rest can be captured "
         "later). Never more.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            guard.check_no_nul(self, vals, ["serials_text"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard.check_no_nul(self, vals, ["serials_text"])
+        return super().write(vals)
 
     @api.depends("move_id", "move_id.move_line_ids.lot_name", "move_id.move_line_ids.lot_id")
     def _compute_expected_count(self):
@@ -145,6 +155,12 @@ class SerialCaptureWizard(models.TransientModel):
         for line_no, raw in entries:
             serial, error = self._parse_entry(raw)
             serial = identifiers.normalize_serial(id_type, serial)
+            if not error and identifiers.has_invisible(serial):
+                # Checked here for deliveries too: a NUL never reaches a query.
+                error = self.env["stock.lot"]._serial_issue_message(
+                    identifiers.SerialIssue("control_chars")
+                )
+                raw = repr(raw)[1:-1]
             if error:
                 problems.append((line_no, raw, error))
             elif serial in origin:

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import guard
 
 
 class SerialWarrantyLookup(models.TransientModel):
@@ -16,13 +18,15 @@ class SerialWarrantyLookup(models.TransientModel):
         compute="_compute_lot_id",
         store=True,
         readonly=False,
+        compute_sudo=False,  # the lookup searches as the user: their units only
     )
-    error = fields.Char(compute="_compute_lot_id", store=True)
-    product_id = fields.Many2one(related="lot_id.product_id")
-    owner_id = fields.Many2one(related="lot_id.serial_owner_id", string="Owner")
-    serial_state = fields.Selection(related="lot_id.serial_state")
-    warranty_state = fields.Selection(related="lot_id.serial_warranty_state")
-    warranty_end = fields.Date(related="lot_id.serial_warranty_end")
+    error = fields.Char(compute="_compute_lot_id", store=True, compute_sudo=False)
+    # Read as the user: the unit's details follow the unit's access rules.
+    product_id = fields.Many2one(related="lot_id.product_id", compute_sudo=False)
+    owner_id = fields.Many2one(related="lot_id.serial_owner_id", string="Owner", compute_sudo=False)
+    serial_state = fields.Selection(related="lot_id.serial_state", compute_sudo=False)
+    warranty_state = fields.Selection(related="lot_id.serial_warranty_state", compute_sudo=False)
+    warranty_end = fields.Date(related="lot_id.serial_warranty_end", compute_sudo=False)
     warranty_ids = fields.Many2many(
         "serial.warranty", compute="_compute_details", string="Coverage"
     )
@@ -30,6 +34,16 @@ class SerialWarrantyLookup(models.TransientModel):
         "serial.ownership", compute="_compute_details", string="Ownership History"
     )
     recall_info = fields.Text(compute="_compute_details", string="Open Recalls")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            guard.check_no_nul(self, vals, ["code"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard.check_no_nul(self, vals, ["code"])
+        return super().write(vals)
 
     @api.depends("code")
     def _compute_lot_id(self):
@@ -52,6 +66,13 @@ class SerialWarrantyLookup(models.TransientModel):
                     count=len(lots),
                     products=", ".join(lots.product_id.mapped("display_name")),
                 )
+
+    @api.constrains("lot_id")
+    def _check_lot_readable(self):
+        """A unit given by id (RPC) must be one the user may read."""
+        lots = self.lot_id
+        if lots and lots != lots._filtered_access("read"):
+            raise AccessError(self.env._("You cannot look up units of another company."))
 
     @api.depends("lot_id")
     def _compute_details(self):
