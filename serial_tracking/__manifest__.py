@@ -16,7 +16,6 @@
     "depends": [
         "stock",
         "sale_stock",
-        "repair",
         "portal",
     ],
     "data": [
@@ -42,7 +41,6 @@
         "data/serial_warranty_data.xml",
         "views/serial_warranty_term_views.xml",
         "views/serial_warranty_views.xml",
-        "views/repair_order_views.xml",
         "wizard/serial_transfer_wizard_views.xml",
         "wizard/serial_warranty_lookup_views.xml",
         "report/serial_warranty_report.xml",

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ADDON = "serial_tracking"
+ADDONS = sorted(path.parent.name for path in ROOT.glob("*/__manifest__.py"))
 # Binary files, where whitespace rules do not apply.
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".woff", ".woff2", ".zip"}
 
@@ -46,12 +46,12 @@ def test_ruff_format():
 
 
 def test_pylint_odoo_mandatory_checks():
-    code, out = _run(sys.executable, "-m", "pylint", "--rcfile=.pylintrc-mandatory", ADDON)
+    code, out = _run(sys.executable, "-m", "pylint", "--rcfile=.pylintrc-mandatory", *ADDONS)
     assert code == 0, out
 
 
 def test_oca_odoo_module_checks():
-    code, out = _run(_script("oca-checks-odoo-module"), ADDON)
+    code, out = _run(_script("oca-checks-odoo-module"), *ADDONS)
     assert code == 0, out
 
 

@@ -1,4 +1,5 @@
-"""The addon is a well-formed, installable, packageable Odoo 18.0 module.
+"""Every addon of the repository is a well-formed, installable, packageable Odoo 18.0
+module.
 
 These checks read the files on disk only (no database): the manifest, the files
 it lists, the XML/CSV data, and the wheel built by the whool backend.
@@ -14,17 +15,34 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
-ADDON = ROOT / "serial_tracking"
+ADDONS = sorted(path.parent for path in ROOT.glob("*/__manifest__.py"))
 ALLOWED_LICENSES = {"LGPL-3", "AGPL-3", "GPL-3", "GPL-3 or any later version", "OPL-1"}
 # Asset directives whose last element is not a file of ours.
 ASSET_DIRECTIVES_WITHOUT_OWN_FILE = {"include", "remove"}
 
 
-def _manifest():
-    return ast.literal_eval((ADDON / "__manifest__.py").read_text(encoding="utf-8"))
+def _manifest(addon):
+    return ast.literal_eval((addon / "__manifest__.py").read_text(encoding="utf-8"))
+
+
+per_addon = pytest.mark.parametrize("addon", ADDONS, ids=[addon.name for addon in ADDONS])
+
+
+def test_the_repository_holds_the_core_addon_and_its_bridges():
+    names = [addon.name for addon in ADDONS]
+    assert "serial_tracking" in names and "serial_tracking_repair" in names
+    core = _manifest(ROOT / "serial_tracking")
+    # The core addon forces no optional Odoo app on its users: the bridges bring them.
+    assert not {"repair", "mrp", "point_of_sale"} & set(core["depends"]), core["depends"]
+    for addon in ADDONS:
+        if addon.name != "serial_tracking":
+            manifest = _manifest(addon)
+            assert "serial_tracking" in manifest["depends"], addon.name
+            assert manifest.get("auto_install") or addon.name == "serial_tracking_register"
 
 
 def _core_addons_dirs():
@@ -39,8 +57,9 @@ def _data_files(manifest):
     return [name for key in ("data", "demo") for name in manifest.get(key, [])]
 
 
-def test_manifest_is_a_literal_dict_with_the_required_keys():
-    manifest = _manifest()
+@per_addon
+def test_manifest_is_a_literal_dict_with_the_required_keys(addon):
+    manifest = _manifest(addon)
     assert isinstance(manifest, dict)
     missing = {"name", "version", "license", "author", "depends", "data"} - manifest.keys()
     assert not missing, f"manifest lacks {sorted(missing)}"
@@ -50,30 +69,33 @@ def test_manifest_is_a_literal_dict_with_the_required_keys():
     assert manifest["license"] in ALLOWED_LICENSES
     assert manifest.get("installable", True) is True
     assert isinstance(manifest["depends"], list) and manifest["depends"]
-    assert (ADDON / "__init__.py").is_file()
+    assert (addon / "__init__.py").is_file()
 
 
-def test_dependencies_are_odoo_modules():
+@per_addon
+def test_dependencies_are_odoo_modules(addon):
     dirs = [*_core_addons_dirs(), ROOT]
     unknown = [
         dep
-        for dep in _manifest()["depends"]
+        for dep in _manifest(addon)["depends"]
         if not any((path / dep / "__manifest__.py").is_file() for path in dirs)
     ]
     assert not unknown, f"depends on modules found nowhere in {dirs}: {unknown}"
 
 
-def test_listed_data_files_exist():
-    manifest = _manifest()
-    missing = [name for name in _data_files(manifest) if not (ADDON / name).is_file()]
+@per_addon
+def test_listed_data_files_exist(addon):
+    manifest = _manifest(addon)
+    missing = [name for name in _data_files(manifest) if not (addon / name).is_file()]
     assert not missing, f"files listed in the manifest but absent: {missing}"
     duplicated = {name for name in _data_files(manifest) if _data_files(manifest).count(name) > 1}
     assert not duplicated, f"files listed twice in the manifest: {sorted(duplicated)}"
 
 
-def test_asset_paths_match_files():
+@per_addon
+def test_asset_paths_match_files(addon):
     unmatched = []
-    for bundle, items in _manifest().get("assets", {}).items():
+    for bundle, items in _manifest(addon).get("assets", {}).items():
         for item in items:
             if isinstance(item, (list, tuple)):
                 if item[0] in ASSET_DIRECTIVES_WITHOUT_OWN_FILE:
@@ -84,9 +106,10 @@ def test_asset_paths_match_files():
     assert not unmatched, f"asset paths that match no file: {unmatched}"
 
 
-def test_xml_files_are_well_formed():
-    files = sorted(ADDON.rglob("*.xml"))
-    assert files, "the addon has no XML file"
+@per_addon
+def test_xml_files_are_well_formed(addon):
+    files = sorted(addon.rglob("*.xml"))
+    assert files, f"{addon.name} has no XML file"
     errors = []
     for path in files:
         try:
@@ -96,12 +119,13 @@ def test_xml_files_are_well_formed():
     assert not errors, "\n".join(errors)
 
 
-def test_csv_data_files_are_consistent():
+@per_addon
+def test_csv_data_files_are_consistent(addon):
     errors = []
-    for name in _data_files(_manifest()):
+    for name in _data_files(_manifest(addon)):
         if not name.endswith(".csv"):
             continue
-        with open(ADDON / name, newline="", encoding="utf-8") as handle:
+        with open(addon / name, newline="", encoding="utf-8") as handle:
             rows = list(csv.reader(handle))
         if not rows or "id" not in rows[0]:
             errors.append(f"{name}: no header row with an 'id' column")
@@ -116,20 +140,22 @@ def test_csv_data_files_are_consistent():
     assert not errors, "\n".join(errors)
 
 
-def test_pyproject_uses_whool():
-    text = (ADDON / "pyproject.toml").read_text(encoding="utf-8")
+@per_addon
+def test_pyproject_uses_whool(addon):
+    text = (addon / "pyproject.toml").read_text(encoding="utf-8")
     assert 'build-backend = "whool.buildapi"' in text
     assert re.search(r'requires = \[\s*"whool', text)
 
 
-def test_wheel_builds_with_the_manifest_inside(tmp_path):
-    manifest = _manifest()
+@per_addon
+def test_wheel_builds_with_the_manifest_inside(addon, tmp_path):
+    manifest = _manifest(addon)
     # --no-build-isolation: use the whool of requirements-test.txt instead of
     # downloading it again; the backend is the one pyproject.toml names.
     result = subprocess.run(
         [
             *(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"),
-            *("--disable-pip-version-check", "-q", "-w", str(tmp_path), str(ADDON)),
+            *("--disable-pip-version-check", "-q", "-w", str(tmp_path), str(addon)),
         ],
         capture_output=True,
         text=True,
@@ -139,15 +165,15 @@ def test_wheel_builds_with_the_manifest_inside(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     wheels = list(tmp_path.glob("*.whl"))
     assert [w.name for w in wheels] == [
-        f"odoo_addon_serial_tracking-{manifest['version']}-py3-none-any.whl"
+        f"odoo_addon_{addon.name}-{manifest['version']}-py3-none-any.whl"
     ]
     with zipfile.ZipFile(wheels[0]) as wheel:
         names = set(wheel.namelist())
         metadata = next(wheel.read(n).decode() for n in names if n.endswith(".dist-info/METADATA"))
-    prefix = "odoo/addons/serial_tracking/"
+    prefix = f"odoo/addons/{addon.name}/"
     expected = {prefix + "__manifest__.py", prefix + "__init__.py"}
     expected |= {prefix + name for name in _data_files(manifest)}
     absent = sorted(expected - names)
     assert not absent, f"missing from the wheel (not tracked by git?): {absent}"
-    assert "Name: odoo-addon-serial_tracking" in metadata
+    assert f"Name: odoo-addon-{addon.name}" in metadata
     assert re.search(r"^Requires-Dist: odoo[^\n]*18\.0", metadata, re.M), metadata

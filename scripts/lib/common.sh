@@ -88,3 +88,15 @@ st_check_postgres() {
         exit 3
     fi
 }
+
+# Sets ADDONS: the addons of this repository (folders with a __manifest__.py),
+# comma-separated, core addon first; TEST_TAGS_ALL: Odoo --test-tags for all of them.
+st_repo_addons() {
+    local manifest names=()
+    for manifest in "$REPO_ROOT"/*/__manifest__.py; do
+        names+=("$(basename "$(dirname "$manifest")")")
+    done
+    ADDONS="$(IFS=,; echo "${names[*]}")"
+    TEST_TAGS_ALL="$(printf '/%s,' "${names[@]}")"
+    TEST_TAGS_ALL="${TEST_TAGS_ALL%,}"
+}

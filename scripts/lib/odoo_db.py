@@ -5,8 +5,9 @@ variables...) so they reach exactly the PostgreSQL server Odoo will use.
 
 Usage: odoo_db.py COMMAND [ARG] [-- ODOO_ARGS...]
   check-postgres       exit 3 with an explanation when PostgreSQL is unreachable
-  db-state DB          print "<state> <demo>": state is missing, not-odoo,
-                       uninstalled or installed; demo is 1 when the database
+  db-state DB [MODS]   print "<state> <demo>": state is missing, not-odoo,
+                       uninstalled or installed (all of MODS, comma-separated,
+                       default serial_tracking); demo is 1 when the database
                        was created with demo data
   drop DB              drop the database and its filestore (if they exist)
   free-port            print a free TCP port on 127.0.0.1
@@ -74,7 +75,7 @@ def check_postgres():
     return 0
 
 
-def db_state(dbname):
+def db_state(dbname, modules="serial_tracking"):
     conn, _info = _connect("postgres")
     with conn.cursor() as cr:
         cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname])
@@ -89,15 +90,16 @@ def db_state(dbname):
         if not cr.fetchone()[0]:
             print("not-odoo 0")
             return 0
+        names = [name for name in modules.split(",") if name]
         cr.execute(
-            "SELECT name, state, demo FROM ir_module_module"
-            " WHERE name IN ('base', 'serial_tracking')"
+            "SELECT name, state, demo FROM ir_module_module WHERE name = ANY(%s)",
+            [["base", *names]],
         )
         rows = {name: (state, demo) for name, state, demo in cr.fetchall()}
     conn.close()
     demo = "1" if rows.get("base", (None, False))[1] else "0"
-    state = rows.get("serial_tracking", ("uninstalled", False))[0]
-    print("%s %s" % ("installed" if state == "installed" else "uninstalled", demo))
+    installed = all(rows.get(name, ("uninstalled",))[0] == "installed" for name in names)
+    print("%s %s" % ("installed" if installed else "uninstalled", demo))
     return 0
 
 
@@ -147,8 +149,8 @@ def main(argv):
     _odoo_config(odoo_args)
     if command == "check-postgres":
         return check_postgres()
-    if command == "db-state" and len(args) == 1:
-        return db_state(args[0])
+    if command == "db-state" and len(args) in (1, 2):
+        return db_state(*args)
     if command == "drop" and len(args) == 1:
         return drop(args[0])
     sys.stderr.write(__doc__)

@@ -16,4 +16,3 @@ from . import account_move_line
 from . import serial_warranty_term
 from . import serial_warranty
 from . import account_move
-from . import repair_order

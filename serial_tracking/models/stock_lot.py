@@ -676,24 +676,12 @@ class StockLot(models.Model):
         }.get(usage, "new")
 
     def _serial_adjust_states(self, by_state):
-        """Hook: let other features override the state derived from moves."""
-        return self._serial_adjust_repair_states(by_state)
+        """Hook: let other features override the state derived from moves.
 
-    def _serial_adjust_repair_states(self, by_state):
-        """Units of a confirmed or ongoing repair order are ``in_repair``."""
-        repaired = set(
-            self.env["repair.order"]
-            .sudo()
-            .search([("lot_id", "in", self.ids), ("state", "in", ("confirmed", "under_repair"))])
-            .lot_id.ids
-        )
-        if not repaired:
-            return by_state
-        adjusted = defaultdict(list)
-        for state, lot_ids in by_state.items():
-            for lot_id in lot_ids:
-                adjusted["in_repair" if lot_id in repaired else state].append(lot_id)
-        return adjusted
+        ``by_state`` maps a state to lot ids; return the adjusted mapping (the repair
+        bridge puts the units of an ongoing repair ``in_repair``).
+        """
+        return by_state
 
     @api.model
     def _serial_ownership_quiet_origins(self):
@@ -809,19 +797,15 @@ class StockLot(models.Model):
 
         A return voids the coverage of non transferable terms (transferable coverage
         survives). A transfer to a new owner hands transferable coverage over to them
-        and voids the rest. A unit returned for a repair (the return has a repair
-        order) keeps its coverage: that is what the warranty is for.
+        and voids the rest. A return may keep the coverage of some units (see
+        ``_serial_returns_keeping_coverage``).
         """
         if origin not in ("return", "transfer"):
             return
         lots = self
         if origin == "return" and pickings_by_lot:
-            for_repair = {
-                lot_id
-                for lot_id, picking in pickings_by_lot.items()
-                if picking and picking.sudo().repair_ids
-            }
-            lots = self.filtered(lambda lot: lot.id not in for_repair)
+            kept = self._serial_returns_keeping_coverage(pickings_by_lot)
+            lots = self.filtered(lambda lot: lot.id not in kept)
         warranties = (
             self.env["serial.warranty"]
             .sudo()
@@ -836,6 +820,15 @@ class StockLot(models.Model):
         if origin == "transfer":
             for lot, coverages in kept.grouped("lot_id").items():
                 coverages._serial_set_partner(partner_by_lot[lot.id])
+
+    @api.model
+    def _serial_returns_keeping_coverage(self, pickings_by_lot):
+        """Ids of the units whose return keeps their coverage (hook).
+
+        ``pickings_by_lot`` maps lot ids to their return picking. None by default; the
+        repair bridge keeps the coverage of units returned for a repair.
+        """
+        return set()
 
     @api.model
     def _serial_parse_lookup_code(self, code):

@@ -13,7 +13,6 @@ from . import test_warranty_dates
 from . import test_warranty_triggers
 from . import test_warranty_extension
 from . import test_warranty_transfer
-from . import test_warranty_repair
 from . import test_warranty_reminder
 from . import test_warranty_access
 from . import test_warranty_lookup

@@ -1,7 +1,6 @@
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
-from .tour_common import SerialTourCase
 from .warranty_common import WarrantyCommon
 
 
@@ -31,12 +30,8 @@ class TestWarrantyLookup(WarrantyCommon):
         wizard = form.save()
         self.assertEqual(wizard.warranty_ids, self.lot.serial_warranty_ids)
         self.assertEqual(wizard.ownership_ids, self.lot.serial_ownership_ids)
-        action = wizard.action_open_repair()
-        self.assertEqual(action["res_model"], "repair.order")
-        repair = Form(self.env["repair.order"].with_context(**action["context"])).save()
-        self.assertEqual(repair.lot_id, self.lot)
-        self.assertEqual(repair.partner_id, self.customer)
-        self.assertTrue(repair.under_warranty)
+        action = wizard.action_open_unit()
+        self.assertEqual((action["res_model"], action["res_id"]), ("stock.lot", self.lot.id))
 
     def test_lookup_gs1_and_case(self):
         Lot = self.env["stock.lot"]
@@ -57,7 +52,7 @@ class TestWarrantyLookup(WarrantyCommon):
         self.assertFalse(form.lot_id)
         self.assertIn("NOPE-1", form.error)
         with self.assertRaisesRegex(UserError, "NOPE-1"):
-            form.save().action_open_repair()
+            form.save().action_open_unit()
 
     def test_lookup_is_a_few_indexed_queries(self):
         user = new_test_user(self.env, login="war_desk", groups="stock.group_stock_user")
@@ -104,30 +99,3 @@ class TestWarrantyLookup(WarrantyCommon):
         picking = self.lot.serial_warranty_ids.picking_id
         html, __ = picking_report._render_qweb_html(picking_report.report_name, picking.ids)
         self.assertIn(self.lot.name, str(html))
-
-
-@tagged("post_install", "-at_install")
-class TestWarrantyLookupTour(SerialTourCase, WarrantyCommon):
-    def test_lookup_to_repair_tour(self):
-        lot = self.env["stock.lot"].create({"name": "WTOUR-0001", "product_id": self.product.id})
-        self._move(
-            lot,
-            self.env.ref("stock.stock_location_suppliers"),
-            self.stock_location,
-            self.customer_b,
-            self.warehouse.in_type_id,
-        )
-        self._deliver(lot, self.customer)
-        # the unit came back for repair: it is in stock, its coverage is transferable
-        self.term_delivery.transferable = True
-        self._return(lot, self.customer)
-        self.assertEqual(lot.serial_warranty_state, "active")
-        self.start_tour(
-            "/odoo/action-serial_tracking.serial_warranty_lookup_action",
-            "serial_tracking_warranty_lookup_tour",
-            login="admin",
-        )
-        repair = self.env["repair.order"].search([("lot_id", "=", lot.id)])
-        self.assertEqual(len(repair), 1)
-        self.assertTrue(repair.under_warranty)
-        self.assertEqual(repair.product_id, self.product)

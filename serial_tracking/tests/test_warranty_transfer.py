@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -44,53 +43,6 @@ class TestWarrantyReturnTransfer(WarrantyCommon):
         self.assertEqual(
             coverages.filtered(lambda w: w.state == "active").partner_id, self.customer_b
         )
-
-    def test_return_for_repair_keeps_coverage(self):
-        coverage = self.phone_lot.serial_warranty_ids
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.in_type_id.id,
-                "partner_id": self.customer.id,
-                "location_id": self.customer_location.id,
-                "location_dest_id": self.stock_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": self.product.name,
-                            "product_id": self.product.id,
-                            "product_uom_qty": 1,
-                            "product_uom": self.product.uom_id.id,
-                            "location_id": self.customer_location.id,
-                            "location_dest_id": self.stock_location.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": picking.move_ids.id,
-                "picking_id": picking.id,
-                "product_id": self.product.id,
-                "lot_id": self.phone_lot.id,
-                "quantity": 1,
-                "picked": True,
-                "location_id": self.customer_location.id,
-                "location_dest_id": self.stock_location.id,
-            }
-        )
-        self.env["repair.order"].create(
-            {
-                "product_id": self.product.id,
-                "lot_id": self.phone_lot.id,
-                "partner_id": self.customer.id,
-                "picking_id": picking.id,
-            }
-        )
-        picking.button_validate()
-        self.assertEqual(coverage.state, "active")
 
     def _transfer(self, lots, partner, note="Sold on a second-hand market"):
         action = lots.action_serial_transfer()  # Action menu of the units

@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 
 // Service desk: scan a unit, see its coverage, open a repair under warranty.
-registry.category("web_tour.tours").add("serial_tracking_warranty_lookup_tour", {
+registry.category("web_tour.tours").add("serial_tracking_repair_lookup_tour", {
     steps: () => [
         {
             content: "Scan the serial number",

@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
 
-from .warranty_common import WarrantyCommon
+from odoo.addons.serial_tracking.tests.warranty_common import WarrantyCommon
 
 
 @tagged("post_install", "-at_install")

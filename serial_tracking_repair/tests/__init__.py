@@ -1,0 +1,2 @@
+from . import test_warranty_repair
+from . import test_repair_lookup

@@ -1,0 +1,1 @@
+from . import serial_warranty_lookup
