@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..tools import guard
 
@@ -70,10 +72,23 @@ class SerialOwnership(models.Model):
             record.is_current = not record.date_end
 
     def _search_is_current(self, operator, value):
-        if operator not in ("=", "!="):
-            return NotImplemented
-        current = (operator == "=") == bool(value)
-        return [("date_end", "=" if current else "!=", False)]
+        if operator in ("=", "!="):
+            wanted = {bool(value)} if operator == "=" else {not value}
+        elif operator in ("in", "not in"):
+            values = {bool(v) for v in value}
+            wanted = values if operator == "in" else {True, False} - values
+        else:
+            raise UserError(
+                self.env._(
+                    "Current ownership cannot be searched with the operator %(operator)s.",
+                    operator=operator,
+                )
+            )
+        if wanted == {True, False}:
+            return expression.TRUE_DOMAIN
+        if not wanted:
+            return expression.FALSE_DOMAIN
+        return [("date_end", "=" if True in wanted else "!=", False)]
 
     def write(self, vals):
         guard.check_write(self, vals)

@@ -33,6 +33,8 @@ DEFAULT_SYNC_LIMIT = 500
 # Serial numbers are at most 64 characters (identifiers.FREE_MAX_LENGTH); a range end
 # may carry a few more for a prefix, not a page of digits.
 RANGE_END_MAX_LENGTH = 100
+# Name of the quarantine location created in a warehouse that has none.
+QUARANTINE_LOCATION_NAME = "Quarantine"
 RECALL_SOURCES = ("stock.lot", "product.template", "product.product", "stock.picking")
 DEFAULT_BATCH_SIZE = 1000
 
@@ -912,36 +914,85 @@ class SerialRecall(models.Model):
         self.message_post(body=body)
 
     def _quarantine_units(self, lines):
-        """Create one internal transfer moving the units of ``lines`` to quarantine."""
+        """Prepare the internal transfers moving the units of ``lines`` to quarantine.
+
+        One transfer per warehouse, of that warehouse's internal type, to its own
+        quarantine location: a unit never changes warehouse by being quarantined.
+        """
         self.ensure_one()
+        pickings = self.env["stock.picking"]
         if not (self.quarantine_location_id and lines):
-            return self.env["stock.picking"]
-        quarantine_path = self.quarantine_location_id.parent_path
-        quants = (
-            self.env["stock.quant"]
-            .search(
-                [
-                    ("lot_id", "in", lines.lot_id.ids),
-                    ("location_id.usage", "=", "internal"),
-                    ("quantity", ">", 0),
-                ]
+            return pickings
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", lines.lot_id.ids),
+                ("location_id.usage", "=", "internal"),
+                ("quantity", ">", 0),
+            ]
+        )
+        skipped = self.env["stock.quant"]
+        for warehouse, wh_quants in quants.grouped(lambda q: q.location_id.warehouse_id).items():
+            destination = self._quarantine_location(warehouse)
+            if not destination:
+                skipped |= wh_quants
+                continue
+            todo = wh_quants.filtered(
+                lambda quant, dest=destination: (
+                    not quant.location_id.parent_path.startswith(dest.parent_path)
+                )
             )
-            .filtered(lambda quant: not quant.location_id.parent_path.startswith(quarantine_path))
+            if todo:
+                pickings |= self._quarantine_picking(warehouse, destination, todo)
+        if skipped:
+            self.message_post(
+                body=_(
+                    "Not moved to quarantine (outside any warehouse): %(serials)s",
+                    serials=", ".join(skipped.lot_id.mapped("name")),
+                )
+            )
+        return pickings
+
+    def _quarantine_location(self, warehouse):
+        """Quarantine location of ``warehouse``: the campaign's when it is there, else
+        the warehouse's *Quarantine* location, created on demand."""
+        location = self.quarantine_location_id
+        if location.warehouse_id == warehouse:
+            return location
+        if not warehouse:
+            return self.env["stock.location"]
+        Location = self.env["stock.location"].sudo()
+        quarantine = Location.search(
+            [
+                ("location_id", "=", warehouse.view_location_id.id),
+                ("name", "=", QUARANTINE_LOCATION_NAME),
+                ("usage", "=", "internal"),
+            ],
+            limit=1,
         )
-        if not quants:
-            return self.env["stock.picking"]
-        warehouse = quants[0].location_id.warehouse_id
-        picking_type = warehouse.int_type_id or self.env["stock.picking.type"].search(
-            [("code", "=", "internal"), ("company_id", "=", self.company_id.id)], limit=1
-        )
+        if not quarantine:
+            quarantine = Location.create(
+                {
+                    "name": QUARANTINE_LOCATION_NAME,
+                    "location_id": warehouse.view_location_id.id,
+                    "usage": "internal",
+                    "company_id": warehouse.company_id.id,
+                }
+            )
+        return quarantine.sudo(False)
+
+    def _quarantine_picking(self, warehouse, destination, quants):
+        """One internal transfer of ``warehouse`` moving exactly ``quants``' units."""
+        source = warehouse.lot_stock_id
+        if any(not q.location_id.parent_path.startswith(source.parent_path) for q in quants):
+            source = warehouse.view_location_id
         picking = self.env["stock.picking"].create(
             {
-                "picking_type_id": picking_type.id,
-                "location_id": quants[0].location_id.id,
-                "location_dest_id": self.quarantine_location_id.id,
+                "picking_type_id": warehouse.int_type_id.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
                 "origin": self.name,
                 "serial_recall_id": self.id,
-                "company_id": self.company_id.id,
+                "company_id": warehouse.company_id.id,
             }
         )
         moves = self.env["stock.move"].create(
@@ -952,9 +1003,9 @@ class SerialRecall(models.Model):
                     "product_id": product.id,
                     "product_uom": product.uom_id.id,
                     "product_uom_qty": sum(product_quants.mapped("quantity")),
-                    "location_id": picking.location_id.id,
-                    "location_dest_id": self.quarantine_location_id.id,
-                    "company_id": self.company_id.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "company_id": warehouse.company_id.id,
                 }
                 for product, product_quants in quants.grouped("product_id").items()
             ]
@@ -973,7 +1024,7 @@ class SerialRecall(models.Model):
                     "quantity": quant.quantity,
                     "product_uom_id": quant.product_id.uom_id.id,
                     "location_id": quant.location_id.id,
-                    "location_dest_id": self.quarantine_location_id.id,
+                    "location_dest_id": destination.id,
                 }
                 for quant in quants
             ]

@@ -19,3 +19,4 @@ from . import test_warranty_lookup
 from . import test_bulk_insert
 from . import test_security_audit
 from . import test_capture_concurrency
+from . import test_hardening

@@ -1,0 +1,75 @@
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import move_lots
+from .recall_common import RecallCommon
+
+
+@tagged("post_install", "-at_install")
+class TestQuarantinePerWarehouse(RecallCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse_2 = cls.env["stock.warehouse"].create(
+            {"name": "Second Shop", "code": "SH2", "company_id": cls.company.id}
+        )
+        lots = cls.env["stock.lot"].create(
+            [{"name": name, "product_id": cls.widget.id} for name in ("WH2-1", "WH2-2")]
+        )
+        move_lots(
+            cls.env,
+            lots,
+            cls.supplier_loc,
+            cls.warehouse_2.lot_stock_id,
+            cls.warehouse_2.in_type_id,
+            cls.vendor_a,
+        )
+        cls.wh2_lots = lots
+
+    def test_each_warehouse_quarantines_its_own_units(self):
+        recall = self._recall(
+            product_ids=[Command.set(self.widget.ids)],
+            quarantine_location_id=self.quarantine.id,
+        )
+        recall.action_compute_scope()
+        recall.action_open()
+        internal = recall.picking_ids.filtered(lambda p: p.picking_type_code == "internal")
+        self.assertEqual(len(internal), 2)
+        by_warehouse = {p.picking_type_id.warehouse_id: p for p in internal}
+        first, second = by_warehouse[self.warehouse], by_warehouse[self.warehouse_2]
+        self.assertEqual(first.location_dest_id, self.quarantine)
+        self.assertEqual(second.picking_type_id, self.warehouse_2.int_type_id)
+        self.assertEqual(second.location_dest_id.warehouse_id, self.warehouse_2)
+        self.assertEqual(second.location_dest_id.name, "Quarantine")
+        self.assertEqual(second.move_line_ids.lot_id, self.wh2_lots)
+        self.assertNotIn(self.wh2_lots[0], first.move_line_ids.lot_id)
+        internal.button_validate()
+        for lot in self.wh2_lots:
+            location = lot.quant_ids.filtered(lambda q: q.quantity > 0).location_id
+            self.assertEqual(location.warehouse_id, self.warehouse_2)
+            self.assertEqual(location, second.location_dest_id)
+        # A second campaign reuses the warehouse's quarantine location.
+        self.assertEqual(recall._quarantine_location(self.warehouse_2), second.location_dest_id)
+
+
+@tagged("post_install", "-at_install")
+class TestOwnershipSearch(RecallCommon):
+    def test_current_ownership_with_every_operator(self):
+        Ownership = self.env["serial.ownership"]
+        lot = self.w["W1"]
+        base = [("lot_id", "=", lot.id)]
+        current = Ownership.search(base + [("is_current", "=", True)])
+        self.assertEqual(current.partner_id, self.alice)
+        for domain, expected in (
+            ([("is_current", "!=", False)], current),
+            ([("is_current", "in", [True])], current),
+            ([("is_current", "not in", [False])], current),
+            ([("is_current", "in", [True, False])], lot.serial_ownership_ids),
+            ([("is_current", "not in", [True, False])], Ownership),
+            ([("is_current", "!=", True)], lot.serial_ownership_ids - current),
+        ):
+            with self.subTest(domain=domain):
+                self.assertEqual(Ownership.search(base + domain), expected)
+        with self.assertRaisesRegex(UserError, "operator"):
+            Ownership.search([("is_current", "like", "x")])
