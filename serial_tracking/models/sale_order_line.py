@@ -87,7 +87,14 @@ class SaleOrderLine(models.Model):
         )
         return res
 
-    @api.depends("serial_lot_ids", "state", "move_ids.state")
+    @api.depends(
+        "serial_lot_ids",
+        "state",
+        "move_ids.state",
+        "move_ids.location_id.usage",
+        "move_ids.location_dest_id.usage",
+        "move_ids.move_line_ids.lot_id",
+    )
     def _compute_serial_open_lot_ids(self):
         delivered = self._serial_delivered_lots()
         for line in self:

@@ -446,9 +446,6 @@ class SerialRecall(models.Model):
                     reason=force_reason,
                 )
             recall.message_post(body=body)
-        # The block reasons mention the campaign state: refresh them.
-        kept = Line.search([("recall_id", "in", self.ids), ("blocking", "=", True)])
-        kept.lot_id._serial_recompute_blocked()
         all_released._reserve_released_units()
         return True
 
@@ -853,39 +850,17 @@ class SerialRecall(models.Model):
     def _block_units_now(self):
         """Block every unit of the campaign at once, ahead of the batches.
 
-        Two UPDATEs instead of the ORM recompute of each unit: a large campaign must
-        stop sales of its units right away, not after the background job reached
-        them. The batches then refresh each unit's reason through the ORM.
+        A large campaign must stop sales of its units right away, not after the
+        background job reached them. One ORM write on all the lines: the units'
+        blocking status and reason follow through their dependencies (a few set-based
+        queries, none per unit), and so does everything depending on them.
         """
         self.ensure_one()
-        self.env.flush_all()
-        reason = self._block_reason(self.env["serial.recall.line"])
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "UPDATE serial_recall_line SET blocking = TRUE "
-                "WHERE recall_id = %s AND blocking IS NOT TRUE",
-                self.id,
-            )
+        lines = self.env["serial.recall.line"].search(
+            [("recall_id", "=", self.id), ("blocking", "=", False)]
         )
-        cr.execute(
-            SQL(
-                """
-                UPDATE stock_lot lot
-                   SET serial_blocked = TRUE,
-                       serial_block_reason = CASE
-                           WHEN lot.serial_blocked AND lot.serial_block_reason IS NOT NULL
-                           THEN lot.serial_block_reason || '; ' || %(reason)s
-                           ELSE %(reason)s END
-                  FROM serial_recall_line line
-                 WHERE line.recall_id = %(recall)s AND line.lot_id = lot.id
-                """,
-                reason=reason,
-                recall=self.id,
-            )
-        )
-        self.env["serial.recall.line"].invalidate_model(["blocking"])
-        self.env["stock.lot"].invalidate_model(["serial_blocked", "serial_block_reason"])
+        lines.sudo().write({"blocking": True})
+        lines.lot_id.flush_recordset(["serial_blocked", "serial_block_reason"])
 
     def _finish_open(self):
         self.ensure_one()

@@ -208,6 +208,12 @@ class StockLot(models.Model):
         "serial_quarantine",
         "serial_quarantine_reason",
         "serial_recall_line_ids.blocking",
+        # the recall's part of the reason (see serial.recall._block_reason)
+        "serial_recall_line_ids.state",
+        "serial_recall_line_ids.resolution",
+        "serial_recall_line_ids.recall_id.state",
+        "serial_recall_line_ids.recall_id.name",
+        "serial_recall_line_ids.recall_id.title",
     )
     def _compute_serial_blocked(self):
         reasons = self._get_serial_block_reasons()
@@ -780,12 +786,6 @@ class StockLot(models.Model):
         for line in lines:
             reasons[line.lot_id.id].append(line.recall_id._block_reason(line))
         return reasons
-
-    def _serial_recompute_blocked(self):
-        """Recompute the blocking status and reason of ``self`` now."""
-        for fname in ("serial_blocked", "serial_block_reason"):
-            self.env.add_to_compute(self._fields[fname], self)
-        self.flush_recordset(["serial_blocked", "serial_block_reason"])
 
     def action_serial_view_recalls(self):
         return self._serial_records_action(

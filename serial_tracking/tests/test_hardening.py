@@ -73,3 +73,25 @@ class TestOwnershipSearch(RecallCommon):
                 self.assertEqual(Ownership.search(base + domain), expected)
         with self.assertRaisesRegex(UserError, "operator"):
             Ownership.search([("is_current", "like", "x")])
+
+
+@tagged("post_install", "-at_install")
+class TestBlockingFollowsTheCampaign(RecallCommon):
+    def test_units_blocked_ahead_of_the_batches_follow_the_campaign(self):
+        self.env["ir.config_parameter"].set_param("serial_tracking.recall_sync_limit", "1")
+        recall = self._recall(product_ids=[Command.set(self.gadget.ids)])
+        recall.action_compute_scope()
+        recall.action_open()
+        self.assertEqual(recall.process_state, "running")  # batches still to come
+        lot = self.g["G2"]
+        self.assertTrue(lot.serial_blocked)
+        self.assertIn("Battery may overheat", lot.serial_block_reason)
+        # The reason names the campaign: it follows a new title, stored and searchable.
+        recall.title = "Cells may swell"
+        self.assertIn("Cells may swell", lot.serial_block_reason)
+        Lot = self.env["stock.lot"]
+        found = Lot.search([("serial_block_reason", "ilike", "Cells may swell")])
+        self.assertEqual(found, self.g_lots)
+        recall.action_cancel()
+        self.assertFalse(lot.serial_blocked)
+        self.assertFalse(Lot.search([("id", "in", self.g_lots.ids), ("serial_blocked", "=", True)]))
