@@ -182,7 +182,7 @@ class SaleOrderLine(models.Model):
                 "Serials are not captured on sales orders for %(product)s.",
                 product=product.display_name,
             )
-        code = code.strip(" \t\r\n")
+        code = Lot._serial_fnc1_to_gs(code.strip(" \t\r\n"))
         serial = code
         if identifiers.looks_like_gs1(code):
             try:

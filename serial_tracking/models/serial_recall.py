@@ -370,7 +370,7 @@ class SerialRecall(models.Model):
                 recall._process_open_batch(limit=None)
             else:
                 recall._block_units_now()
-                recall.message_post(
+                recall._message_log(
                     body=_(
                         "Units blocked. Opening %(count)s units in the background; the "
                         "progress shows on the campaign and a message follows when it is "
@@ -445,7 +445,7 @@ class SerialRecall(models.Model):
                     body=body,
                     reason=force_reason,
                 )
-            recall.message_post(body=body)
+            recall._message_log(body=body)
         all_released._reserve_released_units()
         return True
 
@@ -475,7 +475,7 @@ class SerialRecall(models.Model):
         blocking._reserve_released_units()
         self.sudo().write({"state": "cancelled", "process_state": "done"})
         for recall in self:
-            recall.message_post(
+            recall._message_log(
                 body=_(
                     "Campaign cancelled: %(count)s units released.",
                     count=len(blocking.filtered(lambda line, r=recall: line.recall_id == r)),
@@ -886,7 +886,7 @@ class SerialRecall(models.Model):
                     partners=", ".join(partner.display_name for (partner,) in to_contact),
                 ),
             )
-        self.message_post(body=body)
+        self._message_log(body=body)
 
     def _quarantine_units(self, lines):
         """Prepare the internal transfers moving the units of ``lines`` to quarantine.
@@ -919,7 +919,7 @@ class SerialRecall(models.Model):
             if todo:
                 pickings |= self._quarantine_picking(warehouse, destination, todo)
         if skipped:
-            self.message_post(
+            self._message_log(
                 body=_(
                     "Not moved to quarantine (outside any warehouse): %(serials)s",
                     serials=", ".join(skipped.lot_id.mapped("name")),
@@ -1004,7 +1004,7 @@ class SerialRecall(models.Model):
                 for quant in quants
             ]
         )
-        self.message_post(
+        self._message_log(
             body=_(
                 "Quarantine transfer %(picking)s created for %(count)s units.",
                 picking=picking.name,
@@ -1012,6 +1012,23 @@ class SerialRecall(models.Model):
             )
         )
         return picking
+
+    def _notice_sender(self):
+        """Who signs the customers' notices: the user, or the company when the user
+        has no email address (a notice is the company's word, and the background
+        opening runs as a user nobody chose)."""
+        if self.env.user.email:
+            return {}
+        company = self.company_id or self.env.company
+        if not company.email:
+            raise UserError(
+                _(
+                    "Recall notices are emailed to customers: set an email address on "
+                    "your user or on company %(company)s.",
+                    company=company.name,
+                )
+            )
+        return {"author_id": company.partner_id.id, "email_from": company.email_formatted}
 
     def _notify_holders(self, lines):
         """Send each customer of ``lines`` one notice listing only their own units."""
@@ -1039,6 +1056,7 @@ class SerialRecall(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
                 email_layout_xmlid="mail.mail_notification_light",
+                **self._notice_sender(),
             )
             notified |= partner_lines
         notified.sudo().write({"state": "notified", "date_notified": fields.Datetime.now()})

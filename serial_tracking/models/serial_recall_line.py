@@ -209,7 +209,7 @@ class SerialRecallLine(models.Model):
 
     def _log_on_campaigns(self, action):
         for recall, lines in self.grouped("recall_id").items():
-            recall.message_post(
+            recall._message_log(
                 body=Markup("%s: %s") % (action, ", ".join(lines.lot_id.mapped("name")))
             )
 
@@ -244,7 +244,7 @@ class SerialRecallLine(models.Model):
         for picking, lots in lots_by_picking.items():
             if not picking:
                 continue
-            picking.message_post(
+            picking._message_log(
                 body=_(
                     "Reservation undone for recalled units: %(lines)s",
                     lines=", ".join(f"{lot.name} ({recall_by_lot[lot].name})" for lot in lots),

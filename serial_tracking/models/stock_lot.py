@@ -831,6 +831,17 @@ class StockLot(models.Model):
         return set()
 
     @api.model
+    def _serial_fnc1_to_gs(self, code):
+        """``code`` with the FNC1 separator of the company's GS1 nomenclature (as sent
+        by keyboard-wedge scanners) replaced by GS; unchanged when it is no GS1 data."""
+        if not (isinstance(code, str) and code[:2].isdigit() and not code.isdigit()):
+            return code  # raw GS1 data with a separator starts with an AI: no lookup
+        nomenclature = self.env.company.sudo().nomenclature_id
+        if not nomenclature.is_gs1_nomenclature:
+            return code
+        return identifiers.fnc1_to_gs(code, nomenclature.gs1_separator_fnc1)
+
+    @api.model
     def _serial_parse_lookup_code(self, code):
         """``(serial, gtin)`` from a typed serial or a scanned GS1 string (AI 21/01)."""
         if code and not isinstance(code, str):
@@ -846,6 +857,7 @@ class StockLot(models.Model):
                     "the serial number again."
                 )
             )
+        code = self._serial_fnc1_to_gs(code)
         if not identifiers.looks_like_gs1(code):
             return code, False
         try:

@@ -2,6 +2,17 @@ from odoo import Command
 from odoo.tests import Form, TransactionCase
 
 
+def enable_lots_and_serials(env):
+    """Turn on Lots & Serial Numbers for every internal user, as the setting does.
+
+    Demo data turns it on; the tests must not depend on it (forms and tours show the
+    serial fields only with it).
+    """
+    env.ref("base.group_user").write(
+        {"implied_ids": [Command.link(env.ref("stock.group_production_lot").id)]}
+    )
+
+
 def move_lots(env, lots, src, dest, picking_type, partner):
     """Validate one picking moving exactly ``lots`` (one product) from src to dest."""
     product = lots.product_id
@@ -56,6 +67,7 @@ class SerialTrackingCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        enable_lots_and_serials(cls.env)
         cls.company = cls.env.company
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from odoo.tests import TransactionCase, new_test_user
 
-from .common import move_lots
+from .common import enable_lots_and_serials, move_lots
 
 
 class RecallCommon(TransactionCase):
@@ -12,6 +12,7 @@ class RecallCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        enable_lots_and_serials(cls.env)
         cls.company = cls.env.company
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import move_lots
+from .common import SerialTrackingCommon, move_lots
 from .recall_common import RecallCommon
 
 
@@ -95,3 +95,55 @@ class TestBlockingFollowsTheCampaign(RecallCommon):
         recall.action_cancel()
         self.assertFalse(lot.serial_blocked)
         self.assertFalse(Lot.search([("id", "in", self.g_lots.ids), ("serial_blocked", "=", True)]))
+
+
+@tagged("post_install", "-at_install")
+class TestKeyboardWedgeFnc1(SerialTrackingCommon):
+    """Scanners typing FNC1 as configured in the company's GS1 nomenclature."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.nomenclature_id = cls.env.ref(
+            "barcodes_gs1_nomenclature.default_gs1_nomenclature"
+        )
+        cls.company.nomenclature_id.gs1_separator_fnc1 = r"(Alt029|#|\x1D)"
+
+    def test_lookup_and_capture_honour_the_separator(self):
+        Lot = self.env["stock.lot"]
+        pump = Lot.create({"name": "GS-77", "product_id": self.product_gtin.id})
+        ring = Lot.create({"name": "SN#12", "product_id": self.product_free.id})
+        for code in ("010400638133393121GS-77#10B7", "010400638133393121GS-77Alt02910B7"):
+            with self.subTest(code=code):
+                self.assertEqual(Lot._serial_warranty_lookup(code), pump)
+        # A plain serial with the separator character is not GS1 data.
+        self.assertEqual(Lot._serial_warranty_lookup("SN#12"), ring)
+        lots = self._receive(self.product_gtin, ["010400638133393121GS-78#10B8"])
+        self.assertEqual(lots.mapped("name"), ["GS-78"])
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignNotes(RecallCommon):
+    def test_manager_without_email_runs_a_campaign(self):
+        manager = self.env["res.users"].create(
+            {
+                "name": "Manager Without Email",
+                "login": "recall_manager_no_email",
+                "groups_id": [
+                    Command.set([self.env.ref("stock.group_stock_manager").id]),
+                ],
+            }
+        )
+        self.assertFalse(manager.email)
+        self.company.email = "recalls@company.example"
+        recall = self._recall(product_ids=[Command.set(self.gadget.ids)]).with_user(manager)
+        recall.action_compute_scope()
+        recall.action_open()
+        recall.line_ids.filtered(lambda line: line.location_kind == "stock")._resolve(
+            "inspected_ok"
+        )
+        notice = recall.message_ids.filtered("partner_ids")
+        self.assertEqual(notice.partner_ids, self.alice)
+        self.assertEqual(notice.author_id, self.company.partner_id)
+        recall.action_cancel()
+        self.assertEqual(recall.state, "cancelled")

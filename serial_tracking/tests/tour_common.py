@@ -2,6 +2,8 @@ from unittest.mock import patch
 
 from odoo.tests import HttpCase, common
 
+from .common import enable_lots_and_serials
+
 
 class SerialTourCase(HttpCase):
     """Browser tours that wait patiently for Chromium to start.
@@ -15,3 +17,4 @@ class SerialTourCase(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.startClassPatcher(patch.object(common, "CHECK_BROWSER_ITERATIONS", 600))
+        enable_lots_and_serials(cls.env)

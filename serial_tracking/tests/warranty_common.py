@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import TransactionCase
 
-from .common import move_lots
+from .common import enable_lots_and_serials, move_lots
 
 
 class WarrantyCommon(TransactionCase):
@@ -11,6 +11,7 @@ class WarrantyCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        enable_lots_and_serials(cls.env)
         cls.company = cls.env.company
         cls.company.partner_id.tz = "UTC"
         cls.warehouse = cls.env["stock.warehouse"].search(
@@ -24,6 +25,7 @@ class WarrantyCommon(TransactionCase):
         cls.customer_b = cls.env["res.partner"].create(
             {"name": "Bob Second-Hand", "email": "bob@example.com"}
         )
+        cls.vendor = cls.env["res.partner"].create({"name": "Warranty Vendor"})
         Term = cls.env["serial.warranty.term"]
         cls.term_delivery = Term.create(
             {"name": "2 years from delivery", "duration": 2, "duration_unit": "year"}
@@ -93,7 +95,7 @@ class WarrantyCommon(TransactionCase):
             lots,
             cls.env.ref("stock.stock_location_suppliers"),
             cls.stock_location,
-            cls.env.ref("base.res_partner_1"),
+            cls.vendor,
             cls.warehouse.in_type_id,
         )
         return lots

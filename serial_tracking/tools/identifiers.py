@@ -509,6 +509,28 @@ def looks_like_gs1(data):
     return bool(re.match(r"\([0-9]{2,4}\)", data)) or GS in data or data.startswith(SYMBOLOGY_IDS)
 
 
+def fnc1_to_gs(data, separator):
+    """Replace a scanner's configured FNC1 separator (a regex) by GS in ``data``.
+
+    Keyboard-wedge scanners cannot type GS and send what the barcode nomenclature says
+    instead (``#``, ``Alt029``...). The replacement is kept only when the result is a
+    valid raw GS1 string: a plain serial containing ``#`` stays as it was.
+    """
+    if not separator or not isinstance(data, str) or looks_like_gs1(data):
+        return data
+    try:
+        candidate = re.sub(separator, GS, data)
+    except re.error:
+        return data
+    if candidate == data:
+        return data
+    try:
+        parse_gs1(candidate)
+    except GS1ParseError:
+        return data
+    return candidate
+
+
 def _lookup_ai(data, pos):
     """The known AI starting at ``pos``, or raise."""
     for size in _AI_LENGTHS:

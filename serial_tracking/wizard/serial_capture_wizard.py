@@ -98,7 +98,7 @@ class SerialCaptureWizard(models.TransientModel):
         entries = []
         text = (self.serials_text or "").replace("\r\n", "\n")
         for line_no, line in enumerate(text.split("\n"), start=1):
-            line = line.strip(" \t\r")
+            line = self.env["stock.lot"]._serial_fnc1_to_gs(line.strip(" \t\r"))
             if identifiers.looks_like_gs1(line):
                 entries.append((line_no, line))
                 continue
