@@ -21,8 +21,9 @@ PREFIX = f"st_bench_smoke_{os.getpid()}"
 @pytest.fixture(scope="module", autouse=True)
 def _drop_smoke_databases():
     yield
-    for side in ("bare", "addon"):
-        subprocess.run(["dropdb", "--if-exists", f"{PREFIX}_{side}"], check=False)
+    # bench/concurrency.py keeps one database of its own: {PREFIX}_concurrency.
+    for suffix in ("bare", "addon", "concurrency"):
+        subprocess.run(["dropdb", "--if-exists", f"{PREFIX}_{suffix}"], check=False)
 
 
 @pytest.mark.parametrize("script", BENCHES)
