@@ -17,6 +17,7 @@ class SerialOwnership(models.Model):
     _description = "Serial Unit Ownership"
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _rec_names_search = ["lot_id.name", "partner_id.name"]
 
     lot_id = fields.Many2one(
         "stock.lot",
@@ -52,6 +53,7 @@ class SerialOwnership(models.Model):
         string="Ended By",
         help="The event that ended this ownership.",
     )
+    # No check_company: a unit shared by all companies (no company) is delivered by one.
     picking_id = fields.Many2one("stock.picking", string="Transfer", index="btree_not_null")
     note = fields.Char()
     is_current = fields.Boolean(

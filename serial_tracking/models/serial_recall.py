@@ -64,6 +64,7 @@ class SerialRecall(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    _rec_names_search = ["name", "title"]
     # Users working a campaign (resolving lines) post on it without editing it.
     _mail_post_access = "read"
 

@@ -30,6 +30,7 @@ class SerialRecallLine(models.Model):
     _description = "Recall Campaign Unit"
     _order = "recall_id desc, partner_id, product_id, lot_id"
     _rec_name = "lot_id"
+    _rec_names_search = ["lot_id.name", "recall_id.name"]
     _check_company_auto = True
 
     recall_id = fields.Many2one(
@@ -50,7 +51,9 @@ class SerialRecallLine(models.Model):
         ondelete="cascade",
         check_company=True,
     )
-    product_id = fields.Many2one("product.product", required=True, readonly=True)
+    product_id = fields.Many2one(
+        "product.product", required=True, readonly=True, check_company=True
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Holder",
@@ -91,7 +94,9 @@ class SerialRecallLine(models.Model):
         readonly=True,
         help="The holder has no email address: reach them by phone or mail.",
     )
-    return_picking_id = fields.Many2one("stock.picking", string="Return", readonly=True)
+    return_picking_id = fields.Many2one(
+        "stock.picking", string="Return", readonly=True, check_company=True
+    )
     lot_state = fields.Selection(related="lot_id.serial_state", string="Unit Status")
     lot_owner_id = fields.Many2one(related="lot_id.serial_owner_id", string="Current Owner")
 

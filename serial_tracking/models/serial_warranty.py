@@ -52,6 +52,7 @@ class SerialWarranty(models.Model):
     _description = "Serial Unit Warranty Coverage"
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _rec_names_search = ["lot_id.name", "term_id.name"]
 
     lot_id = fields.Many2one(
         "stock.lot",
@@ -62,7 +63,9 @@ class SerialWarranty(models.Model):
         help="Empty while the unit is not known yet (coverage started when the order "
         "was confirmed, before the unit was delivered).",
     )
-    product_id = fields.Many2one("product.product", required=True, index=True, ondelete="restrict")
+    product_id = fields.Many2one(
+        "product.product", required=True, index=True, ondelete="restrict", check_company=True
+    )
     term_id = fields.Many2one(
         "serial.warranty.term",
         string="Warranty Term",
@@ -106,13 +109,19 @@ class SerialWarranty(models.Model):
         default="standard",
     )
     sale_line_id = fields.Many2one(
-        "sale.order.line", string="Sales Order Line", index="btree_not_null"
+        "sale.order.line", string="Sales Order Line", index="btree_not_null", check_company=True
     )
     order_id = fields.Many2one(related="sale_line_id.order_id", string="Sales Order")
     picking_id = fields.Many2one(
-        "stock.picking", string="Delivery", index="btree_not_null", readonly=True
+        "stock.picking",
+        string="Delivery",
+        index="btree_not_null",
+        readonly=True,
+        check_company=True,
     )
-    invoice_id = fields.Many2one("account.move", index="btree_not_null", readonly=True)
+    invoice_id = fields.Many2one(
+        "account.move", index="btree_not_null", readonly=True, check_company=True
+    )
     void_date = fields.Date(readonly=True, copy=False)
     void_reason = fields.Char(readonly=True, copy=False)
     reminder_date = fields.Date(

@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -147,3 +149,27 @@ class TestCampaignNotes(RecallCommon):
         self.assertEqual(notice.author_id, self.company.partner_id)
         recall.action_cancel()
         self.assertEqual(recall.state, "cancelled")
+
+
+@tagged("post_install", "-at_install")
+class TestFoundByName(RecallCommon):
+    def test_campaigns_units_coverage_and_ownership_found_by_serial_or_title(self):
+        recall = self._recall(product_ids=[Command.set(self.gadget.ids)], title="Hinge may crack")
+        recall.action_compute_scope()
+        found = self.env["serial.recall"].name_search("Hinge may")
+        self.assertEqual([rid for rid, __ in found], recall.ids)
+        line = recall.line_ids.filtered(lambda ln: ln.lot_id == self.g["G2"])
+        found = self.env["serial.recall.line"].name_search("G2")
+        self.assertEqual([rid for rid, __ in found], line.ids)
+        bob_lot = self.w["W3"]
+        found = self.env["serial.ownership"].name_search("W3")
+        self.assertEqual(
+            [rid for rid, __ in found], bob_lot.serial_ownership_ids.ids, "found by serial"
+        )
+        term = self.env["serial.warranty.term"].create({"name": "Hinge care", "duration": 1})
+        Warranty = self.env["serial.warranty"]
+        coverage = Warranty._serial_create(
+            [Warranty._serial_prepare_vals(term, self.widget, date(2026, 1, 1), lot=bob_lot)]
+        )
+        self.assertEqual([rid for rid, __ in Warranty.name_search("W3")], coverage.ids)
+        self.assertEqual([rid for rid, __ in Warranty.name_search("Hinge care")], coverage.ids)
