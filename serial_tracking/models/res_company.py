@@ -1,3 +1,4 @@
+from datetime import datetime, time
 from functools import lru_cache
 
 import pytz
@@ -42,6 +43,12 @@ class ResCompany(models.Model):
     def _serial_today(self):
         """Today in the company's time zone (its partner's, else UTC)."""
         return self._serial_local_date(fields.Datetime.now())
+
+    def _serial_day_start_utc(self, day):
+        """Naive UTC datetime of midnight starting ``day`` in the company's time zone."""
+        tz = pytz.timezone((self.partner_id.tz if self else None) or "UTC")
+        midnight = tz.localize(datetime.combine(day, time.min))
+        return midnight.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _serial_local_date(self, value):
         """Calendar date, in the company's time zone, of the UTC datetime ``value``."""

@@ -5,7 +5,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import guard
@@ -714,10 +714,14 @@ class SerialRecall(models.Model):
             conditions.append(SQL("""regexp_replace(lot.name, '[0-9]+$', '') = %s""", prefix))
         if self.receipt_date_from or self.receipt_date_to or self.vendor_ids:
             joins.append(self._scope_receipt_join())
+            # Receipt dates are days of the company's calendar, move dates UTC.
+            company = self.company_id
             if self.receipt_date_from:
-                conditions.append(SQL("rcpt.date >= %s", self.receipt_date_from))
+                start = company._serial_day_start_utc(self.receipt_date_from)
+                conditions.append(SQL("rcpt.date >= %s", start))
             if self.receipt_date_to:
-                conditions.append(SQL("rcpt.date < %s", self.receipt_date_to + timedelta(days=1)))
+                end = company._serial_day_start_utc(self.receipt_date_to + timedelta(days=1))
+                conditions.append(SQL("rcpt.date < %s", end))
             if self.vendor_ids:
                 vendors = (
                     self.env["res.partner"]
@@ -1102,7 +1106,7 @@ class SerialRecall(models.Model):
 
     def _check_manager(self):
         if not self.env.user.has_group("serial_tracking.group_serial_tracking_manager"):
-            raise UserError(_("Only Serial Tracking managers can run recall campaigns."))
+            raise AccessError(_("Only Serial Tracking managers can run recall campaigns."))
 
     @api.model
     def _unresolved_line_states(self):

@@ -1,7 +1,7 @@
-from datetime import date
+from datetime import date, datetime
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import SerialTrackingCommon, move_lots
@@ -173,3 +173,26 @@ class TestFoundByName(RecallCommon):
         )
         self.assertEqual([rid for rid, __ in Warranty.name_search("W3")], coverage.ids)
         self.assertEqual([rid for rid, __ in Warranty.name_search("Hinge care")], coverage.ids)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallWindowTimeZone(RecallCommon):
+    def test_receipt_dates_are_days_of_the_company_calendar(self):
+        self.company.partner_id.tz = "America/New_York"
+        # 03:00 UTC on March 1st is still February 28th, 22:00, in New York.
+        late = self._receive(self.gadget, ["G-LATE"], self.vendor_b, datetime(2026, 3, 1, 3))
+        recall = self._recall(
+            product_ids=[Command.set(self.gadget.ids)],
+            receipt_date_from=date(2026, 2, 28),
+            receipt_date_to=date(2026, 2, 28),
+        )
+        recall.action_compute_scope()
+        self.assertEqual(recall.line_ids.lot_id, late)
+        recall.write({"receipt_date_from": date(2026, 3, 1), "receipt_date_to": date(2026, 3, 1)})
+        recall.action_compute_scope()
+        self.assertFalse(recall.line_ids)
+
+    def test_users_get_an_access_error_for_manager_actions(self):
+        recall = self._recall(product_ids=[Command.set(self.gadget.ids)])
+        with self.assertRaises(AccessError):
+            recall.with_user(self.user).action_compute_scope()
