@@ -6,6 +6,7 @@ was made of quant records would vanish while the moves that explain it stay. Run
 Odoo in subprocesses on a database of its own, dropped at the end.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 DB = f"st_uninstall_{os.getpid()}"
-ADDONS = ["serial_tracking"]
+# Every addon of the repository; the core one first (its state is the one checked).
+ADDONS = sorted(path.parent.name for path in REPO.glob("*/__manifest__.py"))
 
 # Per lot, the quantity in internal locations must be what the done moves brought in
 # minus what they took out; no reservation may be negative or exceed the quantity.
@@ -76,18 +78,11 @@ def _odoo_args():
     return [f"--addons-path={','.join(paths + [str(REPO)])}", "-d", DB]
 
 
-def _odoo(*args):
+def _python(*args, stdin=""):
+    """Run the interpreter that has Odoo with ``args``; fail with its output."""
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            *_odoo_args(),
-            *args,
-            "--stop-after-init",
-            "--log-level=warn",
-            "--max-cron-threads=0",
-        ],
+        [sys.executable, *args],
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=1800,
@@ -98,19 +93,20 @@ def _odoo(*args):
     return proc
 
 
-def _check(action=""):
-    import json
-
-    proc = subprocess.run(
-        [sys.executable, "-c", CHECK, *_odoo_args()],
-        input=action,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-        env=dict(os.environ, TZ="UTC"),
+def _odoo(*args):
+    return _python(
+        "-m",
+        "odoo",
+        *_odoo_args(),
+        *args,
+        "--stop-after-init",
+        "--log-level=warn",
+        "--max-cron-threads=0",
     )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def _check(action=""):
+    proc = _python("-c", CHECK, *_odoo_args(), stdin=action)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
