@@ -303,13 +303,17 @@ class SerialWarranty(models.Model):
             ["lot_id", "term_id", "partner_id", "date_start", "date_end", "state", "origin"]
         )
         self.env["serial.warranty.term"].flush_model(["name"])
+        # Names of terms and customers the user may not read are not given.
+        Lot = self.env["stock.lot"]
         query = self._search([("lot_id", "=", lot_id)], order="date_start, id")
         table = query.table
         term = query.left_join(table, "term_id", "serial_warranty_term", "id", "term")
         partner = query.left_join(table, "partner_id", "res_partner", "id", "partner")
         self.env.cr.execute(
             query.select(
+                Lot._serial_readable_sql("serial.warranty.term", SQL.identifier(term, "id")),
                 self.env["serial.warranty.term"]._field_to_sql(term, "name", query),
+                Lot._serial_readable_sql("res.partner", SQL.identifier(partner, "id")),
                 SQL.identifier(partner, "complete_name"),
                 SQL.identifier(table, "date_start"),
                 SQL.identifier(table, "date_end"),
@@ -319,14 +323,23 @@ class SerialWarranty(models.Model):
         )
         return [
             {
-                "term": term_name,
-                "customer": customer or False,
+                "term": term_name if term_readable else False,
+                "customer": (customer or False) if partner_readable else False,
                 "date_start": date_start,
                 "date_end": date_end,
                 "state": state,
                 "origin": origin,
             }
-            for term_name, customer, date_start, date_end, state, origin in self.env.cr.fetchall()
+            for (
+                term_readable,
+                term_name,
+                partner_readable,
+                customer,
+                date_start,
+                date_end,
+                state,
+                origin,
+            ) in self.env.cr.fetchall()
         ]
 
     @api.model

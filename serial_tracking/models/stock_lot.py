@@ -945,9 +945,11 @@ class StockLot(models.Model):
             query.select(
                 SQL.identifier(table, "id"),
                 SQL.identifier(table, "name"),
+                self._serial_readable_sql("product.product", SQL.identifier(product, "id")),
                 SQL.identifier(product, "default_code"),
                 SQL.identifier(product, "barcode"),
                 self.env["product.template"]._field_to_sql(template, "name", query),
+                self._serial_readable_sql("res.partner", SQL.identifier(owner, "id")),
                 SQL.identifier(owner, "complete_name"),
                 SQL.identifier(table, "serial_state"),
                 SQL.identifier(table, "serial_warranty_state"),
@@ -958,9 +960,11 @@ class StockLot(models.Model):
             {
                 "lot_id": lot_id,
                 "serial": name,
-                "product": f"[{code}] {product_name}" if code else product_name,
-                "barcode": barcode,
-                "owner": owner_name or False,
+                "product": (f"[{code}] {product_name}" if code else product_name)
+                if product_readable
+                else False,
+                "barcode": barcode if product_readable else False,
+                "owner": (owner_name or False) if owner_readable else False,
                 "unit_state": unit_state,
                 "warranty_state": warranty_state,
                 "warranty_end": warranty_end,
@@ -968,15 +972,29 @@ class StockLot(models.Model):
             for (
                 lot_id,
                 name,
+                product_readable,
                 code,
                 barcode,
                 product_name,
+                owner_readable,
                 owner_name,
                 unit_state,
                 warranty_state,
                 warranty_end,
             ) in self.env.cr.fetchall()
         ]
+
+    @api.model
+    def _serial_readable_sql(self, model, id_sql):
+        """SQL boolean: the ``model`` record of id ``id_sql`` is readable by the user.
+
+        The lookups join products, owners and terms in one statement, past their
+        record rules: each joined name is shown only where this holds. A correlated
+        ``EXISTS`` keeps the lookup a single indexed statement.
+        """
+        sub = self.env[model].with_context(active_test=False)._search([])
+        sub.add_where(SQL("%s = %s", SQL.identifier(sub.table, "id"), id_sql))
+        return SQL("EXISTS(%s)", sub.select(SQL("1")))
 
     # ------------------------------------------------------------------
     # Demo data

@@ -2,10 +2,11 @@ from datetime import date, datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SerialTrackingCommon, move_lots
 from .recall_common import RecallCommon
+from .warranty_common import WarrantyCommon
 
 
 @tagged("post_install", "-at_install")
@@ -196,3 +197,23 @@ class TestRecallWindowTimeZone(RecallCommon):
         recall = self._recall(product_ids=[Command.set(self.gadget.ids)])
         with self.assertRaises(AccessError):
             recall.with_user(self.user).action_compute_scope()
+
+
+@tagged("post_install", "-at_install")
+class TestLookupRespectsRecordRules(WarrantyCommon):
+    def test_names_the_user_may_not_read_are_not_given(self):
+        lot = self._create_lots(self.product, 1, prefix="RULE")
+        self._deliver(lot, self.customer)
+        desk = new_test_user(self.env, login="desk_rules", groups="stock.group_stock_user")
+        Lot = self.env["stock.lot"].with_user(desk)
+        info = Lot.serial_warranty_info(lot.name)
+        self.assertEqual(info["owner"], self.customer.display_name)
+        self.assertEqual(info["coverages"][0]["customer"], self.customer.display_name)
+        # The customer becomes another company's contact: the desk no longer reads it.
+        self.customer.company_id = self.env["res.company"].create({"name": "Other Co"})
+        self.env.invalidate_all()
+        info = Lot.serial_warranty_info(lot.name)
+        self.assertFalse(info["owner"])
+        self.assertFalse(info["coverages"][0]["customer"])
+        self.assertEqual(info["product"], self.product.display_name)
+        self.assertEqual(info["coverages"][0]["term"], "2 years from delivery")

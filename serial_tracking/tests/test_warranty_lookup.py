@@ -59,8 +59,9 @@ class TestWarrantyLookup(WarrantyCommon):
         Lot = self.env["stock.lot"].with_user(user)
         Lot.serial_warranty_info(self.lot.name)  # warm the access caches
         self.env.invalidate_all()
-        # the user's companies (record rules), the unit, its coverages
-        with self.assertQueryCount(3):
+        # The user's companies and the record rules' companies, the unit (its product
+        # and owner checked against their rules in the same statement), its coverages.
+        with self.assertQueryCount(4):
             info = Lot.serial_warranty_info(self.lot.name)
         self.assertEqual(info["serial"], self.lot.name)
         self.assertEqual(info["product"], self.product.display_name)
