@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_round
+from odoo.tools import float_round
 from odoo.tools.float_utils import float_compare
 from odoo.tools.sql import create_unique_index
 
@@ -373,54 +373,6 @@ class SaleOrderLine(models.Model):
         confirmed = lines.filtered(lambda line: line.state == "sale")
         problems = lines._serial_capture_problems() + confirmed._serial_delivered_problems()
         self._serial_raise(problems, confirmed._serial_count_problems())
-        lines._serial_check_held()
-
-    def _serial_check_held(self):
-        """Check that the database holds the units of ``self`` for them.
-
-        The unique index on the open units refuses a unit held by another line; the
-        ORM inserts such pairs with ``ON CONFLICT DO NOTHING``, which would silently
-        drop the pair when the other line committed first. Concurrent captures do
-        not get that far: PostgreSQL aborts the later one (serialization failure),
-        and Odoo retries it, then the Python checks above see the holder.
-        """
-        lines = self.filtered(lambda line: line.id and line.serial_open_lot_ids)
-        if not lines:
-            return
-        relation = self._fields["serial_open_lot_ids"].relation
-        lines.flush_recordset(["serial_open_lot_ids"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT line_id, lot_id FROM %s WHERE line_id = ANY(%s)",
-                SQL.identifier(relation),
-                lines.ids,
-            )
-        )
-        held = set(self.env.cr.fetchall())
-        missing = [
-            (line, lot)
-            for line in lines
-            for lot in line.serial_open_lot_ids
-            if (line.id, lot.id) not in held
-        ]
-        if missing:
-            holders = self._serial_lot_holders(
-                self.env["stock.lot"].browse({lot.id for __, lot in missing}), lines.ids
-            )
-            self._serial_raise(
-                [
-                    (
-                        line,
-                        lot,
-                        self.env._(
-                            "it is already captured on %(orders)s",
-                            orders=", ".join(holders[lot.id].order_id.mapped("name"))
-                            or self.env._("another order"),
-                        ),
-                    )
-                    for line, lot in missing
-                ]
-            )
 
     def _serial_delivered_problems(self):
         """Units already delivered by a line stay on it: history is not rewritten."""

@@ -30,13 +30,14 @@ RELEASING_RESOLUTIONS = ("repaired", "replaced", "inspected_ok")
 
 # Campaigns with more lines than this are opened by the background job.
 DEFAULT_SYNC_LIMIT = 500
+DEFAULT_BATCH_SIZE = 1000
 # Serial numbers are at most 64 characters (identifiers.FREE_MAX_LENGTH); a range end
 # may carry a few more for a prefix, not a page of digits.
 RANGE_END_MAX_LENGTH = 100
 # Name of the quarantine location created in a warehouse that has none.
 QUARANTINE_LOCATION_NAME = "Quarantine"
+# Models a campaign can be created from (Actions › Create Recall).
 RECALL_SOURCES = ("stock.lot", "product.template", "product.product", "stock.picking")
-DEFAULT_BATCH_SIZE = 1000
 
 _NATURAL_RE = re.compile(r"^(.*?)(\d+)$", re.DOTALL)
 

@@ -304,16 +304,15 @@ class SerialWarranty(models.Model):
         )
         self.env["serial.warranty.term"].flush_model(["name"])
         # Names of terms and customers the user may not read are not given.
-        Lot = self.env["stock.lot"]
         query = self._search([("lot_id", "=", lot_id)], order="date_start, id")
         table = query.table
         term = query.left_join(table, "term_id", "serial_warranty_term", "id", "term")
         partner = query.left_join(table, "partner_id", "res_partner", "id", "partner")
         self.env.cr.execute(
             query.select(
-                Lot._serial_readable_sql("serial.warranty.term", SQL.identifier(term, "id")),
+                guard.readable_sql(self.env["serial.warranty.term"], SQL.identifier(term, "id")),
                 self.env["serial.warranty.term"]._field_to_sql(term, "name", query),
-                Lot._serial_readable_sql("res.partner", SQL.identifier(partner, "id")),
+                guard.readable_sql(self.env["res.partner"], SQL.identifier(partner, "id")),
                 SQL.identifier(partner, "complete_name"),
                 SQL.identifier(table, "date_start"),
                 SQL.identifier(table, "date_end"),

@@ -126,6 +126,7 @@ class SerialWarrantyTerm(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # Refused before anything reaches the cache, not only by the constraint after.
         if "duration" in vals:
             for term in self:
                 self._serial_check_duration(

@@ -945,11 +945,11 @@ class StockLot(models.Model):
             query.select(
                 SQL.identifier(table, "id"),
                 SQL.identifier(table, "name"),
-                self._serial_readable_sql("product.product", SQL.identifier(product, "id")),
+                guard.readable_sql(self.env["product.product"], SQL.identifier(product, "id")),
                 SQL.identifier(product, "default_code"),
                 SQL.identifier(product, "barcode"),
                 self.env["product.template"]._field_to_sql(template, "name", query),
-                self._serial_readable_sql("res.partner", SQL.identifier(owner, "id")),
+                guard.readable_sql(self.env["res.partner"], SQL.identifier(owner, "id")),
                 SQL.identifier(owner, "complete_name"),
                 SQL.identifier(table, "serial_state"),
                 SQL.identifier(table, "serial_warranty_state"),
@@ -983,18 +983,6 @@ class StockLot(models.Model):
                 warranty_end,
             ) in self.env.cr.fetchall()
         ]
-
-    @api.model
-    def _serial_readable_sql(self, model, id_sql):
-        """SQL boolean: the ``model`` record of id ``id_sql`` is readable by the user.
-
-        The lookups join products, owners and terms in one statement, past their
-        record rules: each joined name is shown only where this holds. A correlated
-        ``EXISTS`` keeps the lookup a single indexed statement.
-        """
-        sub = self.env[model].with_context(active_test=False)._search([])
-        sub.add_where(SQL("%s = %s", SQL.identifier(sub.table, "id"), id_sql))
-        return SQL("EXISTS(%s)", sub.select(SQL("1")))
 
     # ------------------------------------------------------------------
     # Demo data
