@@ -8,11 +8,14 @@ Usage: python3 bench/warranty.py [-n 5000] [--lookup-units 200*N] [--repeat 1]
 2. On the addon database, populate --lookup-units serials with SQL, then answer the
    service desk question for one of them (stock.lot.serial_warranty_info, what the
    lookup screen and RPC clients call): queries, time, and the PostgreSQL plan of the
-   unit query (it must use the index on stock_lot.name). Rolled back afterwards.
+   unit query (it must use the index on stock_lot.name).
+3. Give nine of those units in ten a coverage (ended, running or starting later) and
+   time the warranty filters and group-by of the serial numbers list. Rolled back.
 """
 
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -111,7 +114,77 @@ def lookup(odoo, registry, units):
         print("Plan of the unit query:")
         for (line,) in cr.fetchall():
             print("   ", line)
+        filters(env, term, units)
         cr.rollback()
+
+
+# The warranty filters and group-by of the Lots/Serial Numbers list, as sent by the web
+# client (first page of 80 and the count of the pager, at most 10,000).
+FILTERS = {
+    "Under warranty": [("serial_warranty_state", "=", "active")],
+    "Expiring in 30 days": [
+        ("serial_warranty_state", "=", "active"),
+        ("serial_warranty_end", "<=", "{in_30_days}"),
+    ],
+    "Expired": [("serial_warranty_state", "=", "expired")],
+}
+
+
+def filters(env, term, units):
+    """Give nine units in ten a 2-year coverage starting between 4 years ago and today."""
+    cr = env.cr
+    start = time.perf_counter()
+    today = env.company._serial_today()
+    cr.execute(
+        """
+        INSERT INTO serial_warranty (lot_id, product_id, term_id, company_id, date_start,
+                                     date_end, origin, create_uid, create_date, write_uid,
+                                     write_date)
+        SELECT lot.id, lot.product_id, %(term)s, %(company)s, cover.start,
+               (cover.start + interval '2 years' - interval '1 day')::date, 'standard',
+               1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
+          FROM stock_lot lot
+          JOIN LATERAL (SELECT %(today)s::date - (lot.id %% 1461)::int AS start) cover ON TRUE
+         WHERE lot.name LIKE 'RB%%' AND lot.id %% 10 <> 0
+        """,
+        {"term": term.id, "company": env.company.id, "today": today},
+    )
+    cr.execute(env["stock.lot"]._serial_warranty_cover_sql())
+    cr.execute("ANALYZE stock_lot")
+    cr.execute("ANALYZE serial_warranty")
+    env.invalidate_all()
+    print(f"\nCoverage for 9 units in 10 in {time.perf_counter() - start:.1f} s")
+    Lot = env["stock.lot"]
+    in_30_days = (today + timedelta(days=30)).isoformat()
+    print(f"Warranty filters among {units} units (first page of 80 + count for the pager):")
+    for label, domain in FILTERS.items():
+        domain = [
+            (f, op, v.format(in_30_days=in_30_days) if isinstance(v, str) else v)
+            for f, op, v in domain
+        ]
+        env.invalidate_all()
+        result = {}
+        with benchlib.measure(result):
+            page = Lot.search(domain, limit=80, order="name")
+            count = Lot.search_count(domain, limit=10000)
+        print(
+            f"  {label:<22} {len(page):>3} shown, {count:>5}+ counted: "
+            f"{result['queries']} queries, {result['time'] * 1000:.1f} ms"
+        )
+    env.invalidate_all()
+    result = {}
+    with benchlib.measure(result):
+        groups = Lot._read_group([], ["serial_warranty_state"], ["__count"])
+    print(
+        f"  Group by warranty     {dict(groups)}: {result['queries']} queries, "
+        f"{result['time'] * 1000:.1f} ms"
+    )
+    query = Lot._search(FILTERS["Under warranty"], limit=80, order="name")
+    select = query.select()
+    cr.execute("EXPLAIN " + select.code, select.params)
+    print("Plan of the 'Under warranty' page:")
+    for (line,) in cr.fetchall():
+        print("   ", line)
 
 
 def main():

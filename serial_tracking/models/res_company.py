@@ -1,9 +1,12 @@
+from collections import defaultdict
 from datetime import datetime, time
 from functools import lru_cache
 
 import pytz
 
-from odoo import fields, models
+from odoo import api, fields, models, tools
+from odoo.osv import expression
+from odoo.tools import SQL
 
 
 @lru_cache(maxsize=4096)
@@ -43,6 +46,71 @@ class ResCompany(models.Model):
     def _serial_today(self):
         """Today in the company's time zone (its partner's, else UTC)."""
         return self._serial_local_date(fields.Datetime.now())
+
+    def _serial_today_groups(self):
+        """``[(today, company_ids)]``: today's date in each time zone in use.
+
+        Time-dependent states (warranty) are computed and searched against "today",
+        and companies in different time zones may not be on the same date. The
+        current company's date comes last: it also stands for records without a
+        company and for the companies not listed before it.
+        """
+        now = fields.Datetime.now()
+        timezones = self._serial_timezones()
+        default = local_date(now, timezones.get(self.env.company.id) or "UTC")
+        groups = defaultdict(list)
+        for company_id, tz in timezones.items():
+            groups[local_date(now, tz or "UTC")].append(company_id)
+        groups.pop(default, None)
+        return [*groups.items(), (default, [])]
+
+    @api.model
+    @tools.ormcache()
+    def _serial_timezones(self):
+        """``{company_id: tz}`` of every company (cached: read by every warranty state)."""
+        self.env["res.partner"].flush_model(["tz"])
+        self.env.cr.execute(
+            "SELECT company.id, partner.tz FROM res_company company"
+            " JOIN res_partner partner ON partner.id = company.partner_id"
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env.registry.clear_cache()  # _serial_timezones
+        return companies
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "partner_id" in vals:
+            self.env.registry.clear_cache()  # _serial_timezones
+        return res
+
+    def _serial_today_domain(self, domain_for_day, company_field="company_id"):
+        """Domain ``domain_for_day(today)``, with each company's own today."""
+        *others, (default, _ids) = self._serial_today_groups()
+        if not others:
+            return domain_for_day(default)
+        parts = [
+            expression.AND([[(company_field, "in", ids)], domain_for_day(day)])
+            for day, ids in others
+        ]
+        other_ids = [company_id for _day, ids in others for company_id in ids]
+        parts.append(
+            expression.AND([[(company_field, "not in", other_ids)], domain_for_day(default)])
+        )
+        return expression.OR(parts)
+
+    def _serial_today_sql(self, company_sql):
+        """SQL date: today for the company whose id is ``company_sql``."""
+        *others, (default, _ids) = self._serial_today_groups()
+        if not others:
+            return SQL("%s::date", default)
+        cases = SQL(" ").join(
+            SQL("WHEN %s = ANY(%s) THEN %s::date", company_sql, ids, day) for day, ids in others
+        )
+        return SQL("(CASE %s ELSE %s::date END)", cases, default)
 
     def _serial_day_start_utc(self, day):
         """Naive UTC datetime of midnight starting ``day`` in the company's time zone."""

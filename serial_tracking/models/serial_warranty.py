@@ -5,7 +5,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, format_date
+from odoo.tools.sql import column_exists
 
 from ..tools import guard
 from ..tools.bulk import insert_rows
@@ -33,6 +35,41 @@ def covered_until(periods, day):
         if stop >= day:
             end = max(end, stop) if end is not None else stop
     return end
+
+
+def chain_periods(periods):
+    """Uninterrupted covers made of ``periods``, as sorted ``(start, end)`` pairs.
+
+    ``periods`` are ``(date_start, date_end)`` pairs, ends included; a period starting
+    at the latest the day after the cover so far ends continues it (chained extensions).
+    """
+    covers = []
+    for start, stop in sorted(periods):
+        if covers and start <= covers[-1][1] + timedelta(days=1):
+            covers[-1] = (covers[-1][0], max(covers[-1][1], stop))
+        else:
+            covers.append((start, stop))
+    return covers
+
+
+def selection_search_keys(model, fname, operator, value):
+    """Selection keys of ``fname`` matched by the condition ``(fname, operator, value)``."""
+    keys = [key for key, _label in model._fields[fname]._description_selection(model.env)]
+    if operator in ("=", "!="):
+        values = {value}
+    elif operator in ("in", "not in") and isinstance(value, (list, tuple, set)):
+        values = set(value)
+    else:
+        raise UserError(
+            model.env._(
+                "Unsupported search on %(field)s: %(operator)s",
+                field=model._fields[fname].string,
+                operator=operator,
+            )
+        )
+    if operator in ("!=", "not in"):
+        return [key for key in keys if key not in values]
+    return [key for key in keys if key in values]
 
 
 def coverage_state(date_start, date_end, has_unit, void_date, day):
@@ -95,9 +132,7 @@ class SerialWarranty(models.Model):
     state = fields.Selection(
         WARRANTY_STATES,
         compute="_compute_state",
-        store=True,
-        precompute=True,
-        index=True,
+        search="_search_state",
         help="Pending: not started yet (unit unknown or start date in the future).\n"
         "Active: today is between start and end (company time zone).\n"
         "Expired: the end date has passed.\n"
@@ -122,7 +157,7 @@ class SerialWarranty(models.Model):
     invoice_id = fields.Many2one(
         "account.move", index="btree_not_null", readonly=True, check_company=True
     )
-    void_date = fields.Date(readonly=True, copy=False)
+    void_date = fields.Date(readonly=True, copy=False, index="btree_not_null")
     void_reason = fields.Char(readonly=True, copy=False)
     reminder_date = fields.Date(
         string="Reminded On",
@@ -139,7 +174,10 @@ class SerialWarranty(models.Model):
         ),
     ]
 
-    @api.depends("date_start", "date_end", "lot_id", "void_date")
+    # The state depends on today's date: it is computed when read and searched as
+    # date conditions on stored, indexed columns, so that it is right at any moment
+    # without a scheduled action (as product_expiry's alerts).
+    @api.depends("date_start", "date_end", "lot_id", "void_date", "company_id")
     def _compute_state(self):
         today = {}
         for warranty in self:
@@ -153,6 +191,70 @@ class SerialWarranty(models.Model):
         return coverage_state(
             self.date_start, self.date_end, bool(self.lot_id), self.void_date, day
         )
+
+    @api.model
+    def _serial_state_domain(self, state, day):
+        """Domain of the coverages in ``state`` on ``day``."""
+        if state == "void":
+            return [("void_date", "!=", False)]
+        not_void = ("void_date", "=", False)
+        if state == "expired":
+            return [not_void, ("date_end", "<", day)]
+        if state == "pending":
+            return [
+                not_void,
+                ("date_end", ">=", day),
+                "|",
+                ("lot_id", "=", False),
+                ("date_start", ">", day),
+            ]
+        if state == "active":
+            return [
+                not_void,
+                ("date_end", ">=", day),
+                ("date_start", "<=", day),
+                ("lot_id", "!=", False),
+            ]
+        return expression.FALSE_DOMAIN
+
+    def _search_state(self, operator, value):
+        states = selection_search_keys(self, "state", operator, value)
+        return self.env["res.company"]._serial_today_domain(
+            lambda day: (
+                expression.OR([self._serial_state_domain(s, day) for s in states])
+                if states
+                else expression.FALSE_DOMAIN
+            )
+        )
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # Group by and order by state: the same rules as _search_state, in SQL.
+        if fname != "state":
+            return super()._field_to_sql(alias, fname, query, flush)
+        self.check_field_access_rights("read", [fname])
+        column = lambda name: super(SerialWarranty, self)._field_to_sql(  # noqa: E731
+            alias, name, query, flush
+        )
+        day = self.env["res.company"]._serial_today_sql(column("company_id"))
+        return SQL(
+            """(CASE WHEN %(void)s IS NOT NULL THEN 'void'
+                     WHEN %(end)s < %(day)s THEN 'expired'
+                     WHEN %(lot)s IS NULL OR %(start)s > %(day)s THEN 'pending'
+                     ELSE 'active' END)""",
+            void=column("void_date"),
+            end=column("date_end"),
+            start=column("date_start"),
+            lot=column("lot_id"),
+            day=day,
+        )
+
+    def _auto_init(self):
+        # Versions before 18.0.1.1.0 stored the state (refreshed by a daily action).
+        if column_exists(self.env.cr, self._table, "state"):
+            self.env.cr.execute(
+                SQL("ALTER TABLE %s DROP COLUMN state", SQL.identifier(self._table))
+            )
+        return super()._auto_init()
 
     @api.depends("lot_id", "term_id")
     def _compute_display_name(self):
@@ -223,23 +325,9 @@ class SerialWarranty(models.Model):
         delivery, an invoice or an order is visible on the unit (Warranty tab and
         status): it gets no creation message nor follower, and is inserted in one
         statement per thousand units so that delivering thousands of units stays
-        close to bare Odoo's time. The state is set in the same statement.
+        close to bare Odoo's time.
         """
-        today = {}
-        rows = []
-        for vals in vals_list:
-            company_id = vals["company_id"]
-            if company_id not in today:
-                today[company_id] = self.env["res.company"].browse(company_id)._serial_today()
-            state = coverage_state(
-                fields.Date.to_date(vals["date_start"]),
-                fields.Date.to_date(vals["date_end"]),
-                bool(vals.get("lot_id")),
-                vals.get("void_date"),
-                today[company_id],
-            )
-            rows.append(dict(vals, state=state))
-        return insert_rows(self.sudo(), rows).with_env(self.env)
+        return insert_rows(self.sudo(), vals_list).with_env(self.env)
 
     def _serial_void(self, reason):
         """Void the coverages of ``self`` and say why in each unit's chatter."""
@@ -300,7 +388,7 @@ class SerialWarranty(models.Model):
     def _serial_lookup_rows(self, lot_id):
         """Coverages of the unit ``lot_id`` as plain values, in one query."""
         self.flush_model(
-            ["lot_id", "term_id", "partner_id", "date_start", "date_end", "state", "origin"]
+            ["lot_id", "term_id", "partner_id", "date_start", "date_end", "void_date", "origin"]
         )
         self.env["serial.warranty.term"].flush_model(["name"])
         # Names of terms and customers the user may not read are not given.
@@ -316,7 +404,7 @@ class SerialWarranty(models.Model):
                 SQL.identifier(partner, "complete_name"),
                 SQL.identifier(table, "date_start"),
                 SQL.identifier(table, "date_end"),
-                SQL.identifier(table, "state"),
+                self._field_to_sql(table, "state", query),
                 SQL.identifier(table, "origin"),
             )
         )
@@ -340,35 +428,6 @@ class SerialWarranty(models.Model):
                 origin,
             ) in self.env.cr.fetchall()
         ]
-
-    @api.model
-    def _cron_refresh_state(self):
-        """Daily: move coverages between pending, active and expired as days pass."""
-        for company in self.env["res.company"].sudo().search([]):
-            today = company._serial_today()
-            stale = self.sudo().search(
-                [
-                    ("company_id", "=", company.id),
-                    "|",
-                    "&",
-                    ("state", "=", "active"),
-                    ("date_end", "<", today),
-                    "&",
-                    ("state", "=", "pending"),
-                    "|",
-                    ("date_end", "<", today),
-                    "&",
-                    ("lot_id", "!=", False),
-                    ("date_start", "<=", today),
-                ]
-            )
-            stale._serial_recompute_state()
-
-    def _serial_recompute_state(self):
-        """Recompute the state of ``self`` now (it depends on today's date)."""
-        self.env.add_to_compute(self._fields["state"], self)
-        self.modified(["state"])
-        self.flush_recordset(["state"])
 
     @api.model
     def _cron_send_reminders(self, batch_size=500):

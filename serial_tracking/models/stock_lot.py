@@ -4,13 +4,14 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, create_index
-from odoo.tools.sql import column_exists, create_column, escape_psql
+from odoo.tools.sql import column_exists, create_column, escape_psql, table_exists
 
 from ..hooks import SERIAL_NAME_INDEX
 from ..tools import guard, identifiers
 from ..tools.bulk import insert_rows
-from .serial_warranty import covered_until
+from .serial_warranty import chain_periods, covered_until, selection_search_keys
 
 # Identifier types whose serials are unique across every product of the database.
 GLOBAL_IDENTIFIER_TYPES = ("imei", "vin")
@@ -144,19 +145,33 @@ class StockLot(models.Model):
             ("expired", "Expired"),
         ],
         string="Warranty",
+        compute="_compute_serial_warranty_state",
+        search="_search_serial_warranty_state",
+        help="Best coverage of the unit today: under warranty if any coverage is "
+        "active, else pending (starts later), else expired.",
+    )
+    # What the state is computed and searched from: the latest uninterrupted cover of
+    # the unit (its coverages, extensions continuing them included). Unlike the state,
+    # these do not change as days pass, so they can be stored and indexed.
+    serial_warranty_start = fields.Date(
+        string="Covered Since",
         compute="_compute_serial_warranty",
         store=True,
         index=True,
-        help="Best coverage of the unit today: under warranty if any coverage is "
-        "active, else pending (starts later), else expired.",
+        help="First day of the latest uninterrupted warranty cover of the unit.",
     )
     serial_warranty_end = fields.Date(
         string="Warranty Until",
         compute="_compute_serial_warranty",
         store=True,
-        help="Last day covered (included). Under warranty: end of the active coverage, "
-        "followed by the extensions that continue it. Otherwise: end of the latest "
-        "coverage.",
+        index=True,
+        help="Last day covered (included): end of the latest coverage, followed by the "
+        "extensions that continue it.",
+    )
+    serial_warranty_gapped = fields.Boolean(
+        compute="_compute_serial_warranty",
+        store=True,
+        help="Technical: an earlier cover of the unit ended before the latest one started.",
     )
 
     _sql_constraints = [
@@ -176,22 +191,77 @@ class StockLot(models.Model):
             lot.serial_unique_key = lot._serial_key(lot.product_id, lot.company_id.id, lot.name)
 
     def _auto_init(self):
-        # Units existing at install have no coverage: fill the new columns in one UPDATE
-        # instead of letting the ORM compute them unit by unit.
+        # Fill the warranty columns in one statement instead of letting the ORM compute
+        # them unit by unit: at install no unit has coverage; on upgrade from a version
+        # that stored the state, they are computed from the coverages.
         cr = self.env.cr
-        if not column_exists(cr, self._table, "serial_warranty_state"):
-            create_column(cr, self._table, "serial_warranty_state", "varchar")
-            create_column(cr, self._table, "serial_warranty_end", "date")
+        if not column_exists(cr, self._table, "serial_warranty_start"):
+            create_column(cr, self._table, "serial_warranty_start", "date")
+            create_column(cr, self._table, "serial_warranty_gapped", "boolean")
+            if not column_exists(cr, self._table, "serial_warranty_end"):
+                create_column(cr, self._table, "serial_warranty_end", "date")
+            if table_exists(cr, "serial_warranty"):
+                cr.execute(self._serial_warranty_cover_sql())
+        if column_exists(cr, self._table, "serial_warranty_state"):
             cr.execute(
-                SQL("UPDATE %s SET serial_warranty_state = 'none'", SQL.identifier(self._table))
+                SQL(
+                    "ALTER TABLE %s DROP COLUMN serial_warranty_state",
+                    SQL.identifier(self._table),
+                )
             )
         return super()._auto_init()
+
+    def _serial_warranty_cover_sql(self):
+        """UPDATE setting the stored warranty cover of every unit from its coverages.
+
+        Same result as ``_compute_serial_warranty``: coverages are chained into
+        uninterrupted covers ("islands"); a unit keeps the start and end of its latest
+        one, and whether an earlier one exists.
+        """
+        return SQL(
+            """
+            WITH periods AS (
+                SELECT lot_id, date_start, date_end,
+                       max(date_end) OVER (
+                           PARTITION BY lot_id ORDER BY date_start, date_end
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                       ) AS before_end
+                  FROM serial_warranty
+                 WHERE lot_id IS NOT NULL AND void_date IS NULL
+            ), covers AS (
+                SELECT lot_id,
+                       max(date_start) FILTER (
+                           WHERE before_end IS NULL OR date_start > before_end + 1
+                       ) AS cover_start,
+                       max(date_end) AS cover_end,
+                       count(*) FILTER (WHERE date_start > before_end + 1) > 0 AS gapped
+                  FROM periods
+                 GROUP BY lot_id
+            )
+            UPDATE %(table)s lot
+               SET serial_warranty_start = covers.cover_start,
+                   serial_warranty_end = covers.cover_end,
+                   serial_warranty_gapped = covers.gapped
+              FROM covers
+             WHERE covers.lot_id = lot.id
+            """,
+            table=SQL.identifier(self._table),
+        )
 
     def init(self):
         res = super().init()
         # Exact look-ups by serial (warranty desk, scanners): the core index on name is
         # a trigram one, made for ILIKE searches.
         create_index(self.env.cr, SERIAL_NAME_INDEX, self._table, ["name"])
+        # Units with an interrupted warranty cover are few: the warranty state of those
+        # needs a look at their coverages (see _serial_gapped_active_sql).
+        create_index(
+            self.env.cr,
+            "stock_lot_serial_warranty_gapped_idx",
+            self._table,
+            ["id"],
+            where="serial_warranty_gapped",
+        )
         return res
 
     @api.model
@@ -223,30 +293,145 @@ class StockLot(models.Model):
             lot.serial_block_reason = "; ".join(lot_reasons) or False
 
     @api.depends(
-        "serial_warranty_ids.state",
+        "serial_warranty_ids.void_date",
         "serial_warranty_ids.date_start",
         "serial_warranty_ids.date_end",
     )
     def _compute_serial_warranty(self):
-        today = {}
         for lot in self:
             # Plain loops over the coverages: this runs for every unit of a delivery.
-            states, periods = set(), []
-            for coverage in lot.serial_warranty_ids:
-                if coverage.state != "void":
-                    states.add(coverage.state)
-                    periods.append((coverage.date_start, coverage.date_end))
-            state = next((s for s in ("active", "pending", "expired") if s in states), "none")
-            end = False
-            if state == "active":
-                company = lot.company_id or self.env.company
-                if company not in today:
-                    today[company] = company._serial_today()
-                end = covered_until(periods, today[company])
-            elif periods:
-                end = max(stop for _start, stop in periods)
-            lot.serial_warranty_state = state
+            covers = chain_periods(
+                (coverage.date_start, coverage.date_end)
+                for coverage in lot.serial_warranty_ids
+                if not coverage.void_date
+            )
+            start, end = covers[-1] if covers else (False, False)
+            lot.serial_warranty_start = start
             lot.serial_warranty_end = end
+            lot.serial_warranty_gapped = len(covers) > 1
+
+    @api.depends(
+        "serial_warranty_start",
+        "serial_warranty_end",
+        "serial_warranty_gapped",
+        "company_id",
+    )
+    def _compute_serial_warranty_state(self):
+        today = {}
+        for lot in self:
+            company = lot.company_id or self.env.company
+            if company not in today:
+                today[company] = company._serial_today()
+            lot.serial_warranty_state = lot._serial_warranty_state_on(today[company])
+
+    def _serial_warranty_state_on(self, day):
+        """Warranty state of the unit on ``day``, from its stored cover."""
+        self.ensure_one()
+        if not self.serial_warranty_end:
+            return "none"
+        if self.serial_warranty_end < day:
+            return "expired"
+        if self.serial_warranty_start <= day:
+            return "active"
+        if self.serial_warranty_gapped and covered_until(
+            [(w.date_start, w.date_end) for w in self.serial_warranty_ids if not w.void_date],
+            day,
+        ):
+            return "active"  # within an earlier cover
+        return "pending"
+
+    def _search_serial_warranty_state(self, operator, value):
+        states = selection_search_keys(self, "serial_warranty_state", operator, value)
+        Company = self.env["res.company"]
+        domains = []
+        if "none" in states:
+            domains.append([("serial_warranty_end", "=", False)])
+        if "expired" in states:
+            domains.append(
+                Company._serial_today_domain(lambda day: [("serial_warranty_end", "<", day)])
+            )
+        if "active" in states or "pending" in states:
+            gapped_active = self._serial_gapped_active_ids()
+        if "active" in states:
+            domains.append(
+                Company._serial_today_domain(
+                    lambda day: [
+                        ("serial_warranty_start", "<=", day),
+                        ("serial_warranty_end", ">=", day),
+                    ]
+                )
+            )
+            if gapped_active:
+                domains.append([("id", "in", gapped_active)])
+        if "pending" in states:
+            domains.append(
+                expression.AND(
+                    [
+                        Company._serial_today_domain(
+                            lambda day: [("serial_warranty_start", ">", day)]
+                        ),
+                        [("id", "not in", gapped_active)] if gapped_active else [],
+                    ]
+                )
+            )
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN
+
+    @api.model
+    def _serial_gapped_active_ids(self):
+        """Units under warranty today through an earlier cover (a handful at most)."""
+        self.flush_model(["serial_warranty_start", "serial_warranty_gapped", "company_id"])
+        self.env["serial.warranty"].flush_model(["lot_id", "date_start", "date_end", "void_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lot.id FROM %(table)s lot
+                 WHERE lot.serial_warranty_gapped AND lot.serial_warranty_start > %(day)s
+                   AND %(covered)s
+                """,
+                table=SQL.identifier(self._table),
+                day=self.env["res.company"]._serial_today_sql(SQL("lot.company_id")),
+                covered=self._serial_covered_sql(SQL("lot")),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _serial_covered_sql(self, alias):
+        """SQL boolean: the unit of table alias ``alias`` has a coverage covering today."""
+        day = self.env["res.company"]._serial_today_sql(SQL("%s.company_id", alias))
+        return SQL(
+            """EXISTS (
+                SELECT 1 FROM serial_warranty cover
+                 WHERE cover.lot_id = %(alias)s.id AND cover.void_date IS NULL
+                   AND cover.date_start <= %(day)s AND cover.date_end >= %(day)s
+            )""",
+            alias=alias,
+            day=day,
+        )
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # Group by and order by warranty state: the rules of _search_serial_warranty_state.
+        if fname != "serial_warranty_state":
+            return super()._field_to_sql(alias, fname, query, flush)
+        self.check_field_access_rights("read", [fname])
+        column = lambda name: super(StockLot, self)._field_to_sql(  # noqa: E731
+            alias, name, query, flush
+        )
+        if flush:
+            self.env["serial.warranty"].flush_model(
+                ["lot_id", "date_start", "date_end", "void_date"]
+            )
+        return SQL(
+            """(CASE WHEN %(end)s IS NULL THEN 'none'
+                     WHEN %(end)s < %(day)s THEN 'expired'
+                     WHEN %(start)s <= %(day)s THEN 'active'
+                     WHEN %(gapped)s AND %(covered)s THEN 'active'
+                     ELSE 'pending' END)""",
+            end=column("serial_warranty_end"),
+            start=column("serial_warranty_start"),
+            gapped=column("serial_warranty_gapped"),
+            day=self.env["res.company"]._serial_today_sql(column("company_id")),
+            covered=self._serial_covered_sql(SQL.identifier(alias)),
+        )
 
     def _get_serial_block_reasons(self):
         """Return ``{lot_id: [reason, ...]}`` for every blocked lot of ``self``.
@@ -930,8 +1115,10 @@ class StockLot(models.Model):
             "product_id",
             "serial_owner_id",
             "serial_state",
-            "serial_warranty_state",
+            "serial_warranty_start",
             "serial_warranty_end",
+            "serial_warranty_gapped",
+            "company_id",
         ]
         self.flush_model(fnames)
         self.env["product.product"].flush_model(["default_code", "barcode"])
@@ -952,7 +1139,7 @@ class StockLot(models.Model):
                 guard.readable_sql(self.env["res.partner"], SQL.identifier(owner, "id")),
                 SQL.identifier(owner, "complete_name"),
                 SQL.identifier(table, "serial_state"),
-                SQL.identifier(table, "serial_warranty_state"),
+                self._field_to_sql(table, "serial_warranty_state", query),
                 SQL.identifier(table, "serial_warranty_end"),
             )
         )

@@ -10,6 +10,7 @@ from . import test_recall_tour
 from . import test_sale_capture
 from . import test_sale_capture_tour
 from . import test_warranty_dates
+from . import test_warranty_state
 from . import test_warranty_triggers
 from . import test_warranty_extension
 from . import test_warranty_transfer
@@ -20,4 +21,5 @@ from . import test_bulk_insert
 from . import test_security_audit
 from . import test_capture_concurrency
 from . import test_hardening
+from . import test_capture_company
 from . import test_reports_pdf

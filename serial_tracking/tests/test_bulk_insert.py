@@ -73,21 +73,18 @@ class TestBulkInsert(SerialTrackingCommon):
             )
         # A precomputed field that is not a related one is taken as given: every row
         # must give it.
-        Warranty = self.env["serial.warranty"].sudo()
-        term = self._term(self.company)
-        today = self.company._serial_today()
         rows = [
-            dict(
-                Warranty._serial_prepare_vals(
-                    term, self.product_free, today, lot=lot, company=self.company
-                ),
-                state="active",
-            )
-            for lot in self.lots[:2]
+            {
+                "name": name,
+                "product_id": self.product_free.id,
+                "company_id": self.company.id,
+                "serial_unique_key": f"P|{self.product_free.id}|{self.company.id}|{name}",
+            }
+            for name in ("BULK-Y", "BULK-Z")
         ]
-        del rows[1]["state"]
-        with self.assertRaisesRegex(ValueError, "serial.warranty.state must be given"):
-            insert_rows(Warranty, rows)
+        del rows[1]["serial_unique_key"]
+        with self.assertRaisesRegex(ValueError, "stock.lot.serial_unique_key must be given"):
+            insert_rows(self.env["stock.lot"], rows)
         row = {"lot_id": self.lots[0].id, "partner_id": self.customer.id, "origin": "sale"}
         salesman = self.env["res.users"].create(
             {

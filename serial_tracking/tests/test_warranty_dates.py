@@ -89,10 +89,10 @@ class TestWarrantyDates(WarrantyCommon):
             self.assertEqual(lot.serial_warranty_state, "active")
             self.assertEqual(lot.serial_warranty_end, date(2028, 1, 9))
         with freeze_time("2028-01-09 23:00:00"):
-            self.env["serial.warranty"]._cron_refresh_state()
+            self.env.invalidate_all()  # a new request, on a new day
             self.assertEqual(coverage.state, "active", "the last day is covered")
         with freeze_time("2028-01-10 00:30:00"):
-            self.env["serial.warranty"]._cron_refresh_state()
+            self.env.invalidate_all()  # a new request, on a new day
             self.assertEqual(coverage.state, "expired")
             self.assertEqual(lot.serial_warranty_state, "expired")
             self.assertEqual(lot.serial_warranty_end, date(2028, 1, 9))
@@ -116,7 +116,7 @@ class TestWarrantyDates(WarrantyCommon):
             self.assertEqual(coverage.state, "pending")
             self.assertEqual(lot.serial_warranty_state, "pending")
         with freeze_time("2026-06-01"):
-            self.env["serial.warranty"]._cron_refresh_state()
+            self.env.invalidate_all()  # a new request, on a new day
             self.assertEqual(coverage.state, "active")
             self.assertEqual(lot.serial_warranty_state, "active")
 

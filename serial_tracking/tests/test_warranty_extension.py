@@ -45,7 +45,7 @@ class TestWarrantyExtension(WarrantyCommon):
             self.assertEqual(lot.serial_warranty_end, date(2029, 1, 14))
             self.assertIn("+12 months", lot.message_ids[0].body, "logged on the unit")
         with freeze_time("2028-01-15 10:00:00"):
-            self.env["serial.warranty"]._cron_refresh_state()
+            self.env.invalidate_all()  # a new request, on a new day
             self.assertEqual(extension.state, "active")
             self.assertEqual(lot.serial_warranty_state, "active")
 
@@ -77,7 +77,7 @@ class TestWarrantyExtension(WarrantyCommon):
     def test_extension_without_active_coverage_starts_at_sale(self):
         lot = self.lots[0]
         with freeze_time("2028-03-01 10:00:00"):
-            self.env["serial.warranty"]._cron_refresh_state()
+            self.env.invalidate_all()  # a new request, on a new day
             self.assertEqual(lot.serial_warranty_state, "expired")
             self._sell_extension(lot)
             extension = lot.serial_warranty_ids.filtered(lambda w: w.origin == "extension")

@@ -14,13 +14,15 @@ from odoo.tools import SQL
 
 
 def readonly_computed(model, fnames):
-    """Names among ``fnames`` of stored computed fields nobody may write."""
+    """Names among ``fnames`` of computed fields nobody may write.
+
+    Stored or not: a non-stored one would be silently ignored, refuse it as clearly.
+    """
     return sorted(
         fname
         for fname in fnames
         if (field := model._fields.get(fname)) is not None
         and field.compute
-        and field.store
         and field.readonly
         and not field.inverse
     )

@@ -243,14 +243,20 @@ class SerialCaptureWizard(models.TransientModel):
         return problems
 
     def _lot_company(self):
-        """Company the new lots will get (same rule as the move line's lot values)."""
-        product = self.product_id
-        company = self.move_id.company_id
-        if product.company_id and company in (
-            product.company_id.all_child_ids | product.company_id
-        ):
-            return company
-        return product.company_id
+        """Company the new lots will get, derived as core creates them at validation.
+
+        Core builds the lot of a move line from ``_prepare_new_lot_vals`` and lets
+        ``stock.lot`` compute what is missing: ask both rather than copying their rules.
+        """
+        line = self.env["stock.move.line"].new(
+            {
+                "move_id": self.move_id.id,
+                "product_id": self.product_id.id,
+                "company_id": self.move_id.company_id.id,
+                "lot_name": "/",
+            }
+        )
+        return self.env["stock.lot"].new(line._prepare_new_lot_vals()).company_id
 
     def _check_count(self, count, problems):
         expected = self.expected_count
