@@ -3,11 +3,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..tools.bulk import insert_rows
-from .common import SerialTrackingCommon
+from .common import SerialTrackingCase
 
 
 @tagged("post_install", "-at_install")
-class TestBulkInsert(SerialTrackingCommon):
+class TestBulkInsert(SerialTrackingCase):
     """History rows written set-based still behave like records made by create()."""
 
     @classmethod
@@ -15,7 +15,7 @@ class TestBulkInsert(SerialTrackingCommon):
         super().setUpClass()
         # A company-specific product: its units belong to the company.
         cls.product_free.company_id = cls.company
-        cls.lots = cls._receive_cls(cls.product_free, ["BULK-1", "BULK-2", "BULK-3"])
+        cls.lots = cls._receive_units(cls.product_free, ["BULK-1", "BULK-2", "BULK-3"])
 
     def test_delivery_rows_are_complete_and_visible_at_once(self):
         self.assertFalse(self.lots.serial_ownership_ids)  # cached empty before the delivery
@@ -86,15 +86,8 @@ class TestBulkInsert(SerialTrackingCommon):
         with self.assertRaisesRegex(ValueError, "stock.lot.serial_unique_key must be given"):
             insert_rows(self.env["stock.lot"], rows)
         row = {"lot_id": self.lots[0].id, "partner_id": self.customer.id, "origin": "sale"}
-        salesman = self.env["res.users"].create(
-            {
-                "name": "Bulk Salesman",
-                "login": "bulk_salesman",
-                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
-            }
-        )
         with self.assertRaises(AccessError):
-            insert_rows(self.env["serial.ownership"].with_user(salesman), [row])
+            insert_rows(self.env["serial.ownership"].with_user(self.salesman), [row])
         self.assertFalse(self.lots[0].serial_ownership_ids, "nothing was written")
 
     def test_refuses_coverage_mixing_companies(self):

@@ -130,6 +130,8 @@ class TestCaptureConcurrency(TransactionCase):
             self.enterContext(mute_logger("odoo.sql_db"))
             thread = threading.Thread(target=second_capture)
             thread.start()
+            # On failure too, the thread ends before the fixture is removed.
+            self.addCleanup(thread.join, 60)
             # The second transaction waits for the first one on the unit's index entry.
             self._waiting_on_lock()
             cr_1.commit()  # pylint: disable=invalid-commit

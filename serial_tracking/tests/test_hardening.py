@@ -2,36 +2,25 @@ from datetime import date, datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import SerialTrackingCommon, move_lots
-from .recall_common import RecallCommon
-from .warranty_common import WarrantyCommon
+from .common import RecallCase, SerialTrackingCase, WarrantyCase
 
 
 @tagged("post_install", "-at_install")
-class TestQuarantinePerWarehouse(RecallCommon):
+class TestQuarantinePerWarehouse(RecallCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.warehouse_2 = cls.env["stock.warehouse"].create(
             {"name": "Second Shop", "code": "SH2", "company_id": cls.company.id}
         )
-        lots = cls.env["stock.lot"].create(
-            [{"name": name, "product_id": cls.widget.id} for name in ("WH2-1", "WH2-2")]
+        cls.wh2_lots = cls._receive_units(
+            cls.widget, ["WH2-1", "WH2-2"], picking_type=cls.warehouse_2.in_type_id
         )
-        move_lots(
-            cls.env,
-            lots,
-            cls.supplier_loc,
-            cls.warehouse_2.lot_stock_id,
-            cls.warehouse_2.in_type_id,
-            cls.vendor_a,
-        )
-        cls.wh2_lots = lots
 
     def test_each_warehouse_quarantines_its_own_units(self):
-        recall = self._recall(
+        recall = self._create_recall(
             product_ids=[Command.set(self.widget.ids)],
             quarantine_location_id=self.quarantine.id,
         )
@@ -57,13 +46,13 @@ class TestQuarantinePerWarehouse(RecallCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestOwnershipSearch(RecallCommon):
+class TestOwnershipSearch(RecallCase):
     def test_current_ownership_with_every_operator(self):
         Ownership = self.env["serial.ownership"]
         lot = self.w["W1"]
         base = [("lot_id", "=", lot.id)]
         current = Ownership.search(base + [("is_current", "=", True)])
-        self.assertEqual(current.partner_id, self.alice)
+        self.assertEqual(current.partner_id, self.customer)
         for domain, expected in (
             ([("is_current", "!=", False)], current),
             ([("is_current", "in", [True])], current),
@@ -79,10 +68,10 @@ class TestOwnershipSearch(RecallCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestBlockingFollowsTheCampaign(RecallCommon):
+class TestBlockingFollowsTheCampaign(RecallCase):
     def test_units_blocked_ahead_of_the_batches_follow_the_campaign(self):
         self.env["ir.config_parameter"].set_param("serial_tracking.recall_sync_limit", "1")
-        recall = self._recall(product_ids=[Command.set(self.gadget.ids)])
+        recall = self._create_recall(product_ids=[Command.set(self.gadget.ids)])
         recall.action_compute_scope()
         recall.action_open()
         self.assertEqual(recall.process_state, "running")  # batches still to come
@@ -101,7 +90,7 @@ class TestBlockingFollowsTheCampaign(RecallCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestKeyboardWedgeFnc1(SerialTrackingCommon):
+class TestKeyboardWedgeFnc1(SerialTrackingCase):
     """Scanners typing FNC1 as configured in the company's GS1 nomenclature."""
 
     @classmethod
@@ -121,68 +110,64 @@ class TestKeyboardWedgeFnc1(SerialTrackingCommon):
                 self.assertEqual(Lot._serial_warranty_lookup(code), pump)
         # A plain serial with the separator character is not GS1 data.
         self.assertEqual(Lot._serial_warranty_lookup("SN#12"), ring)
-        lots = self._receive(self.product_gtin, ["010400638133393121GS-78#10B8"])
+        lots = self._receive_with_capture(self.product_gtin, ["010400638133393121GS-78#10B8"])
         self.assertEqual(lots.mapped("name"), ["GS-78"])
 
 
 @tagged("post_install", "-at_install")
-class TestCampaignNotes(RecallCommon):
+class TestCampaignNotes(RecallCase):
     def test_manager_without_email_runs_a_campaign(self):
-        manager = self.env["res.users"].create(
-            {
-                "name": "Manager Without Email",
-                "login": "recall_manager_no_email",
-                "groups_id": [
-                    Command.set([self.env.ref("stock.group_stock_manager").id]),
-                ],
-            }
+        manager = self._create_user(
+            "recall_manager_no_email", "stock.group_stock_manager", email=False
         )
         self.assertFalse(manager.email)
         self.company.email = "recalls@company.example"
-        recall = self._recall(product_ids=[Command.set(self.gadget.ids)]).with_user(manager)
+        recall = self._create_recall(product_ids=[Command.set(self.gadget.ids)]).with_user(manager)
         recall.action_compute_scope()
         recall.action_open()
         recall.line_ids.filtered(lambda line: line.location_kind == "stock")._resolve(
             "inspected_ok"
         )
         notice = recall.message_ids.filtered("partner_ids")
-        self.assertEqual(notice.partner_ids, self.alice)
+        self.assertEqual(notice.partner_ids, self.customer)
         self.assertEqual(notice.author_id, self.company.partner_id)
         recall.action_cancel()
         self.assertEqual(recall.state, "cancelled")
 
 
 @tagged("post_install", "-at_install")
-class TestFoundByName(RecallCommon):
+class TestFoundByName(RecallCase):
     def test_campaigns_units_coverage_and_ownership_found_by_serial_or_title(self):
-        recall = self._recall(product_ids=[Command.set(self.gadget.ids)], title="Hinge may crack")
+        recall = self._create_recall(
+            product_ids=[Command.set(self.gadget.ids)], title="Hinge may crack"
+        )
         recall.action_compute_scope()
         found = self.env["serial.recall"].name_search("Hinge may")
         self.assertEqual([rid for rid, __ in found], recall.ids)
         line = recall.line_ids.filtered(lambda ln: ln.lot_id == self.g["G2"])
         found = self.env["serial.recall.line"].name_search("G2")
         self.assertEqual([rid for rid, __ in found], line.ids)
-        bob_lot = self.w["W3"]
+        held_lot = self.w["W3"]
         found = self.env["serial.ownership"].name_search("W3")
         self.assertEqual(
-            [rid for rid, __ in found], bob_lot.serial_ownership_ids.ids, "found by serial"
+            [rid for rid, __ in found], held_lot.serial_ownership_ids.ids, "found by serial"
         )
         term = self.env["serial.warranty.term"].create({"name": "Hinge care", "duration": 1})
         Warranty = self.env["serial.warranty"]
         coverage = Warranty._serial_create(
-            [Warranty._serial_prepare_vals(term, self.widget, date(2026, 1, 1), lot=bob_lot)]
+            [Warranty._serial_prepare_vals(term, self.widget, date(2026, 1, 1), lot=held_lot)]
         )
         self.assertEqual([rid for rid, __ in Warranty.name_search("W3")], coverage.ids)
         self.assertEqual([rid for rid, __ in Warranty.name_search("Hinge care")], coverage.ids)
 
 
 @tagged("post_install", "-at_install")
-class TestRecallWindowTimeZone(RecallCommon):
+class TestRecallWindowTimeZone(RecallCase):
     def test_receipt_dates_are_days_of_the_company_calendar(self):
         self.company.partner_id.tz = "America/New_York"
         # 03:00 UTC on March 1st is still February 28th, 22:00, in New York.
-        late = self._receive(self.gadget, ["G-LATE"], self.vendor_b, datetime(2026, 3, 1, 3))
-        recall = self._recall(
+        late = self._receive_units(self.gadget, ["G-LATE"], self.vendor_2, datetime(2026, 3, 1, 3))
+        recall = self._create_recall(
             product_ids=[Command.set(self.gadget.ids)],
             receipt_date_from=date(2026, 2, 28),
             receipt_date_to=date(2026, 2, 28),
@@ -194,18 +179,17 @@ class TestRecallWindowTimeZone(RecallCommon):
         self.assertFalse(recall.line_ids)
 
     def test_users_get_an_access_error_for_manager_actions(self):
-        recall = self._recall(product_ids=[Command.set(self.gadget.ids)])
+        recall = self._create_recall(product_ids=[Command.set(self.gadget.ids)])
         with self.assertRaises(AccessError):
-            recall.with_user(self.user).action_compute_scope()
+            recall.with_user(self.stock_user).action_compute_scope()
 
 
 @tagged("post_install", "-at_install")
-class TestLookupRespectsRecordRules(WarrantyCommon):
+class TestLookupRespectsRecordRules(WarrantyCase):
     def test_names_the_user_may_not_read_are_not_given(self):
-        lot = self._create_lots(self.product, 1, prefix="RULE")
+        lot = self._receive_numbered(self.product, 1, prefix="RULE")
         self._deliver(lot, self.customer)
-        desk = new_test_user(self.env, login="desk_rules", groups="stock.group_stock_user")
-        Lot = self.env["stock.lot"].with_user(desk)
+        Lot = self.env["stock.lot"].with_user(self.stock_user)
         info = Lot.serial_warranty_info(lot.name)
         self.assertEqual(info["owner"], self.customer.display_name)
         self.assertEqual(info["coverages"][0]["customer"], self.customer.display_name)

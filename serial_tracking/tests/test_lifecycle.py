@@ -1,15 +1,15 @@
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .common import SerialTrackingCommon
+from .common import SerialTrackingCase
 
 
 @tagged("post_install", "-at_install")
-class TestLifecycle(SerialTrackingCommon):
+class TestLifecycle(SerialTrackingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.lots = cls._receive_cls(cls.product_free, ["RING-1", "RING-2", "RING-3"])
+        cls.lots = cls._receive_units(cls.product_free, ["RING-1", "RING-2", "RING-3"])
 
     def test_new_unit_state(self):
         lot = self.env["stock.lot"].create({"name": "RING-NEW", "product_id": self.product_free.id})
@@ -34,7 +34,7 @@ class TestLifecycle(SerialTrackingCommon):
         lot = self.lots[1]
         delivery = self._deliver(lot)
         sale_ownership = lot.serial_ownership_ids
-        return_picking = self._return(delivery)
+        return_picking = self._return_with_wizard(delivery)
         self.assertEqual(lot.serial_state, "in_stock")
         self.assertFalse(lot.serial_owner_id)
         self.assertTrue(sale_ownership.date_end)
@@ -101,22 +101,15 @@ class TestLifecycle(SerialTrackingCommon):
         delivery = self._deliver(lot)
         lot._serial_report_loss("lost", "2026-02-01")
         with self.assertRaisesRegex(UserError, "registered as stolen or lost"):
-            self._return(delivery)
+            self._return_with_wizard(delivery)
         self.assertEqual(lot.serial_state, "delivered")
         self.assertEqual(lot.serial_owner_id, self.customer)
 
     def test_clearing_the_flag_needs_a_manager_and_a_reason(self):
         lot = self.lots[0]
         lot._serial_report_loss("stolen", "2026-01-01", "POL-1")
-        user = self.env["res.users"].create(
-            {
-                "name": "Stock Clerk",
-                "login": "clerk_lifecycle",
-                "groups_id": [(6, 0, [self.env.ref("stock.group_stock_user").id])],
-            }
-        )
         with self.assertRaisesRegex(UserError, "Only Serial Tracking managers"):
-            lot.with_user(user)._serial_clear_loss("found it")
+            lot.with_user(self.stock_user)._serial_clear_loss("found it")
         with self.assertRaisesRegex(UserError, "reason"):
             lot._serial_clear_loss("  ")
         action = lot.action_serial_clear_loss()

@@ -5,13 +5,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..models.serial_recall import natural_key
-from .recall_common import RecallCommon
+from .common import RecallCase
 
 
 @tagged("post_install", "-at_install")
-class TestRecallScope(RecallCommon):
+class TestRecallScope(RecallCase):
     def _scope(self, **vals):
-        recall = self._recall(**vals)
+        recall = self._create_recall(**vals)
         recall.action_compute_scope()
         return recall, set(recall.line_ids.lot_id.mapped("name"))
 
@@ -27,7 +27,7 @@ class TestRecallScope(RecallCommon):
         self.assertEqual(names, {"G1", "G2", "G3"})
         by_lot = {line.lot_id.name: line for line in recall.line_ids}
         self.assertEqual(by_lot["G1"].location_kind, "customer")
-        self.assertEqual(by_lot["G1"].partner_id, self.alice)
+        self.assertEqual(by_lot["G1"].partner_id, self.customer)
         self.assertEqual(by_lot["G2"].location_kind, "stock")
         self.assertFalse(by_lot["G2"].partner_id)
         self.assertEqual(set(recall.line_ids.mapped("state")), {"pending"})
@@ -63,8 +63,8 @@ class TestRecallScope(RecallCommon):
 
     def test_scope_range_errors(self):
         with self.assertRaises(ValidationError):
-            self._recall(serial_from="W10", serial_to="W9")
-        recall = self._recall(
+            self._create_recall(serial_from="W10", serial_to="W9")
+        recall = self._create_recall(
             product_ids=[(6, 0, self.widget.ids)], serial_from="G1", serial_to="W3"
         )
         with self.assertRaisesRegex(UserError, "G1 is a serial of Recall Gadget"):
@@ -78,11 +78,11 @@ class TestRecallScope(RecallCommon):
         self.assertEqual(names, {"W13", "W14", "W15"})
         __, names = self._scope(receipt_date_to=date(2026, 1, 15))
         self.assertEqual(names, {f"W{i}" for i in range(1, 13)})
-        __, names = self._scope(vendor_ids=[(6, 0, self.vendor_a.ids)])
+        __, names = self._scope(vendor_ids=[(6, 0, self.vendor.ids)])
         self.assertEqual(names, {f"W{i}" for i in range(1, 13)} | {"G1", "G2", "G3"})
         # Everything at once.
         __, names = self._scope(
-            vendor_ids=[(6, 0, self.vendor_a.ids)],
+            vendor_ids=[(6, 0, self.vendor.ids)],
             product_ids=[(6, 0, self.widget.ids)],
             receipt_date_from=date(2026, 1, 1),
             receipt_date_to=date(2026, 1, 31),
@@ -93,7 +93,7 @@ class TestRecallScope(RecallCommon):
         self.assertEqual(names, {"W3", "W5"})
 
     def test_scope_empty_and_repeatable(self):
-        recall = self._recall()
+        recall = self._create_recall()
         with self.assertRaisesRegex(UserError, "scope .* is empty"):
             recall.action_compute_scope()
         recall.product_ids = self.gadget
@@ -134,18 +134,20 @@ class TestRecallScope(RecallCommon):
         self.assertEqual(action["context"]["default_product_ids"], self.gadget.ids)
         receipt = (
             self.env["stock.move.line"]
-            .search([("lot_id", "=", self.w["W13"].id), ("location_id", "=", self.supplier_loc.id)])
+            .search(
+                [("lot_id", "=", self.w["W13"].id), ("location_id", "=", self.supplier_location.id)]
+            )
             .picking_id
         )
         action = self.env["serial.recall"].action_create_from("stock.picking", receipt.ids)
-        self.assertEqual(set(action["context"]["default_vendor_ids"]), set(self.vendor_b.ids))
+        self.assertEqual(set(action["context"]["default_vendor_ids"]), set(self.vendor_2.ids))
         self.assertEqual(len(action["context"]["default_lot_ids"]), 3)
 
 
 @tagged("post_install", "-at_install")
-class TestRecallFlow(RecallCommon):
+class TestRecallFlow(RecallCase):
     def _open_widget_recall(self, **vals):
-        recall = self._recall(product_ids=[(6, 0, self.widget.ids)], **vals)
+        recall = self._create_recall(product_ids=[(6, 0, self.widget.ids)], **vals)
         recall.action_compute_scope()
         recall.action_open()
         return recall
@@ -161,27 +163,27 @@ class TestRecallFlow(RecallCommon):
         self.assertEqual(by_lot["W1"].state, "notified")
         self.assertEqual(by_lot["W3"].state, "notified")
         self.assertEqual(by_lot["W5"].state, "pending")
-        # Carol has no email: her unit is flagged to contact another way.
+        # The customer without email: the unit is flagged to contact another way.
         self.assertEqual(by_lot["W4"].state, "pending")
         self.assertTrue(by_lot["W4"].to_contact)
         self.assertEqual(recall.to_contact_count, 1)
-        self.assertIn("Carol No Email", recall.message_ids[0].body)
+        self.assertIn(self.customer_no_email.name, recall.message_ids[0].body)
         # One email per customer, listing only their own units.
-        self.assertEqual(self._email_count(recall, self.alice), 1)
-        self.assertEqual(self._email_count(recall, self.bob), 1)
-        alice_msg = recall.message_ids.filtered(lambda m: self.alice in m.partner_ids)
-        self.assertIn("W1", alice_msg.body)
-        self.assertIn("W2", alice_msg.body)
-        self.assertNotIn("W3", alice_msg.body)
-        self.assertNotIn("G1", alice_msg.body)
-        bob_msg = recall.message_ids.filtered(lambda m: self.bob in m.partner_ids)
-        self.assertNotIn("W1", bob_msg.body)
+        self.assertEqual(self._email_count(recall, self.customer), 1)
+        self.assertEqual(self._email_count(recall, self.customer_2), 1)
+        customer_msg = recall.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertIn("W1", customer_msg.body)
+        self.assertIn("W2", customer_msg.body)
+        self.assertNotIn("W3", customer_msg.body)
+        self.assertNotIn("G1", customer_msg.body)
+        customer_2_msg = recall.message_ids.filtered(lambda m: self.customer_2 in m.partner_ids)
+        self.assertNotIn("W1", customer_2_msg.body)
         with self.assertRaisesRegex(UserError, "already open"):
             recall.action_open()
 
     def test_blocked_units_cannot_be_reserved_or_delivered(self):
         # A delivery reserved W5 and W6 before the recall of W5.
-        picking = self._delivery(self.widget, 2, self.bob)
+        picking = self._create_picking(self.picking_type_out, self.widget, 2, self.customer_2)
         picking.move_ids.move_line_ids.unlink()
         self.env["stock.move.line"].create(
             [
@@ -191,13 +193,13 @@ class TestRecallFlow(RecallCommon):
                     "product_id": self.widget.id,
                     "lot_id": lot.id,
                     "quantity": 1,
-                    "location_id": self.stock.id,
-                    "location_dest_id": self.customer_loc.id,
+                    "location_id": self.stock_location.id,
+                    "location_dest_id": self.customer_location.id,
                 }
                 for lot in self.w["W5"] | self.w["W6"]
             ]
         )
-        recall = self._recall(lot_ids=[(6, 0, self.w["W5"].ids)])
+        recall = self._create_recall(lot_ids=[(6, 0, self.w["W5"].ids)])
         recall.action_compute_scope()
         recall.action_open()
         reserved = picking.move_ids.move_line_ids.lot_id
@@ -209,7 +211,7 @@ class TestRecallFlow(RecallCommon):
         # Neither a manual reservation nor a delivery of the blocked unit is possible.
         with self.assertRaisesRegex(UserError, "W5"):
             picking.move_ids.move_line_ids[:1].lot_id = self.w["W5"]
-        other = self._delivery(self.widget, 10, self.bob)
+        other = self._create_picking(self.picking_type_out, self.widget, 10, self.customer_2)
         other.action_assign()
         self.assertNotIn(self.w["W5"], other.move_ids.move_line_ids.lot_id)
 
@@ -227,22 +229,24 @@ class TestRecallFlow(RecallCommon):
             self.w["W5"].quant_ids.filtered(lambda q: q.quantity > 0).location_id, self.quarantine
         )
 
-        alice_lines = recall.line_ids.filtered(lambda line: line.partner_id == self.alice)
+        customer_lines = recall.line_ids.filtered(lambda line: line.partner_id == self.customer)
         wizard = Form(
-            self.env["serial.recall.return.wizard"].with_context(default_line_ids=alice_lines.ids)
+            self.env["serial.recall.return.wizard"].with_context(
+                default_line_ids=customer_lines.ids
+            )
         )
         self.assertEqual(wizard.location_dest_id, self.quarantine)
         wizard.validate = True
         wizard.save().action_confirm()
-        self.assertEqual(set(alice_lines.mapped("state")), {"returned"})
-        receipt = alice_lines.return_picking_id
+        self.assertEqual(set(customer_lines.mapped("state")), {"returned"})
+        receipt = customer_lines.return_picking_id
         self.assertEqual(receipt.state, "done")
-        self.assertEqual(receipt.partner_id, self.alice)
+        self.assertEqual(receipt.partner_id, self.customer)
         self.assertEqual(self.w["W1"].serial_state, "in_stock")
         self.assertFalse(self.w["W1"].serial_owner_id)
         self.assertTrue(self.w["W1"].serial_blocked)
         with self.assertRaisesRegex(UserError, "still at a customer"):
-            alice_lines._register_returns(self.stock)
+            customer_lines._register_returns(self.stock_location)
 
         destroyed = recall.line_ids.filtered(lambda line: line.lot_id.name == "W6")
         self.env["serial.recall.resolve.wizard"].create(
@@ -263,7 +267,7 @@ class TestRecallFlow(RecallCommon):
         self.assertTrue(self.w["W6"].serial_blocked)
         self.assertIn(f"destroyed in recall {recall.name}", self.w["W6"].serial_block_reason)
         # Units repaired and released while still at a customer stay where they are.
-        self.assertEqual(self.w["W3"].serial_owner_id, self.bob)
+        self.assertEqual(self.w["W3"].serial_owner_id, self.customer_2)
         self.assertFalse(self.w["W3"].serial_blocked)
         with self.assertRaisesRegex(UserError, "campaign is open"):
             destroyed._resolve("repaired")
@@ -303,7 +307,7 @@ class TestRecallFlow(RecallCommon):
             recall.action_cancel()
 
     def _waiting_delivery(self, qty):
-        picking = self._delivery(self.widget, qty, self.bob)
+        picking = self._create_picking(self.picking_type_out, self.widget, qty, self.customer_2)
         picking.action_assign()
         self.assertFalse(picking.move_line_ids, "every widget in stock is blocked")
         return picking
@@ -312,7 +316,7 @@ class TestRecallFlow(RecallCommon):
         recall = self._open_widget_recall()
         picking = self._waiting_delivery(2)
         # Another product's delivery, unreserved on purpose: none of the recall's business.
-        gadgets = self._delivery(self.gadget, 1, self.bob)
+        gadgets = self._create_picking(self.picking_type_out, self.gadget, 1, self.customer_2)
         gadgets.action_assign()
         gadgets.do_unreserve()
         recall.action_cancel()
@@ -332,10 +336,10 @@ class TestRecallFlow(RecallCommon):
         self.assertEqual(picking.state, "assigned", "partially available, shipping allowed")
 
     def test_two_overlapping_campaigns(self):
-        first = self._recall(serial_from="W5", serial_to="W8")
+        first = self._create_recall(serial_from="W5", serial_to="W8")
         first.action_compute_scope()
         first.action_open()
-        second = self._recall(serial_from="W7", serial_to="W10", title="Second defect")
+        second = self._create_recall(serial_from="W7", serial_to="W10", title="Second defect")
         second.action_compute_scope()
         second.action_open()
         w7 = self.w["W7"]
@@ -356,8 +360,8 @@ class TestRecallFlow(RecallCommon):
         html = Report._render_qweb_html("serial_tracking.report_serial_recall_notice", recall.ids)[
             0
         ].decode()
-        self.assertIn("Alice Customer", html)
-        self.assertIn("Bob Customer", html)
+        self.assertIn(self.customer.name, html)
+        self.assertIn(self.customer_2.name, html)
         html = Report._render_qweb_html("serial_tracking.report_serial_recall_summary", recall.ids)[
             0
         ].decode()
@@ -367,10 +371,10 @@ class TestRecallFlow(RecallCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestRecallBackground(RecallCommon):
+class TestRecallBackground(RecallCase):
     def test_large_campaign_resumes_without_duplicates(self):
         self.env["ir.config_parameter"].sudo().set_param("serial_tracking.recall_sync_limit", 3)
-        recall = self._recall(product_ids=[(6, 0, self.widget.ids)])
+        recall = self._create_recall(product_ids=[(6, 0, self.widget.ids)])
         recall.action_compute_scope()
         recall.action_open()
         self.assertEqual(recall.state, "open")
@@ -378,21 +382,21 @@ class TestRecallBackground(RecallCommon):
         # Every unit is blocked at once; the rest follows batch after batch.
         self.assertTrue(self.w["W5"].serial_blocked)
         self.assertIn(recall.name, self.w["W5"].serial_block_reason)
-        self.assertEqual(self._email_count(recall, self.alice), 0)
+        self.assertEqual(self._email_count(recall, self.customer), 0)
         # A batch interrupted by a crash leaves nothing behind (one transaction).
         with contextlib.suppress(RuntimeError), self.env.cr.savepoint():
             self.env["serial.recall"]._cron_process_open(batch_size=2)
             raise RuntimeError("worker killed")
         self.env.invalidate_all()
         self.assertEqual(recall.process_done_count, 0)
-        self.assertEqual(self._email_count(recall, self.alice), 0)
+        self.assertEqual(self._email_count(recall, self.customer), 0)
         # A first batch, as if the server stopped right after it.
         done = self.env["serial.recall"]._cron_process_open(batch_size=2)
-        # Alice's two units come first and together; Bob's next.
+        # The customer's two units come first and together; customer_2's next.
         self.assertEqual(done, 2)
         self.assertEqual(recall.process_done_count, 2)
-        self.assertEqual(self._email_count(recall, self.alice), 1)
-        self.assertEqual(self._email_count(recall, self.bob), 0)
+        self.assertEqual(self._email_count(recall, self.customer), 1)
+        self.assertEqual(self._email_count(recall, self.customer_2), 0)
         # Resume until finished.
         for __ in range(20):
             if recall.process_state == "done":
@@ -400,8 +404,8 @@ class TestRecallBackground(RecallCommon):
             self.env["serial.recall"]._cron_process_open(batch_size=2)
         self.assertEqual(recall.process_state, "done")
         self.assertEqual(recall.process_rate, 100.0)
-        self.assertEqual(self._email_count(recall, self.alice), 1)
-        self.assertEqual(self._email_count(recall, self.bob), 1)
+        self.assertEqual(self._email_count(recall, self.customer), 1)
+        self.assertEqual(self._email_count(recall, self.customer_2), 1)
         self.assertEqual(len(recall.line_ids), 15)
         self.assertTrue(all(recall.line_ids.mapped("blocking")))
         self.assertTrue(self.w["W15"].serial_blocked)
@@ -409,13 +413,13 @@ class TestRecallBackground(RecallCommon):
         self.assertEqual(len(finished), 1)
         # Running the job again does nothing.
         self.assertEqual(self.env["serial.recall"]._cron_process_open(batch_size=2), 0)
-        self.assertEqual(self._email_count(recall, self.alice), 1)
+        self.assertEqual(self._email_count(recall, self.customer), 1)
 
     def test_cron_record_runs_the_job(self):
         cron = self.env.ref("serial_tracking.ir_cron_serial_recall_open")
         self.assertEqual(cron.model_id.model, "serial.recall")
         self.env["ir.config_parameter"].sudo().set_param("serial_tracking.recall_sync_limit", 1)
-        recall = self._recall(lot_ids=[(6, 0, (self.w["W5"] | self.w["W6"]).ids)])
+        recall = self._create_recall(lot_ids=[(6, 0, (self.w["W5"] | self.w["W6"]).ids)])
         recall.action_compute_scope()
         recall.action_open()
         self.assertTrue(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]))

@@ -1,24 +1,23 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import move_lots
-from .recall_common import RecallCommon
+from .common import RecallCase, SerialTrackingCase
 
 
 @tagged("post_install", "-at_install")
-class TestRecallAccess(RecallCommon):
+class TestRecallAccess(RecallCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.recall = cls._recall(product_ids=[(6, 0, cls.widget.ids)])
+        cls.recall = cls._create_recall(product_ids=[(6, 0, cls.widget.ids)])
         cls.recall.action_compute_scope()
         cls.recall.action_open()
 
     def test_user_reads_and_resolves_but_cannot_run(self):
-        recall = self.recall.with_user(self.user)
+        recall = self.recall.with_user(self.stock_user)
         self.assertEqual(recall.unit_count, 15)
         with self.assertRaises(AccessError):
-            self.env["serial.recall"].with_user(self.user).create({"title": "Nope"})
+            self.env["serial.recall"].with_user(self.stock_user).create({"title": "Nope"})
         with self.assertRaises(UserError):
             recall.action_close(force_reason="not mine")
         with self.assertRaises(UserError):
@@ -36,7 +35,7 @@ class TestRecallAccess(RecallCommon):
     def test_manager_runs_campaigns(self):
         recall = (
             self.env["serial.recall"]
-            .with_user(self.manager)
+            .with_user(self.stock_manager)
             .create({"title": "Manager recall", "lot_ids": [(6, 0, self.g["G2"].ids)]})
         )
         recall.action_compute_scope()
@@ -48,12 +47,10 @@ class TestRecallAccess(RecallCommon):
 
     def test_other_company_cannot_see(self):
         other = self.env["res.company"].create({"name": "Recall Other Co"})
-        outsider = new_test_user(
-            self.env,
-            login="recall_outsider",
-            groups="stock.group_stock_manager,serial_tracking.group_serial_tracking_manager",
-            company_id=other.id,
-            company_ids=[(6, 0, other.ids)],
+        outsider = self._create_user(
+            "recall_outsider",
+            "stock.group_stock_manager,serial_tracking.group_serial_tracking_manager",
+            company=other,
         )
         Recall = self.env["serial.recall"].with_user(outsider)
         self.assertFalse(Recall.search([("id", "=", self.recall.id)]))
@@ -67,37 +64,22 @@ class TestRecallAccess(RecallCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestRecallPortal(HttpCase):
+class TestRecallPortal(HttpCase, SerialTrackingCase):
     def test_portal_lists_only_own_units(self):
-        env = self.env
-        stock = env.ref("stock.warehouse0").lot_stock_id
-        customer_loc = env.ref("stock.stock_location_customers")
-        product = env["product.product"].create(
-            {"name": "Portal Recall Kettle", "is_storable": True, "tracking": "serial"}
-        )
-        lots = env["stock.lot"].create(
-            [{"name": f"KET-{i}", "product_id": product.id} for i in (1, 2)]
-        )
-        for lot in lots:
-            env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lot)
-        mine = env["res.partner"].create({"name": "Portal Owner", "email": "po@example.com"})
-        theirs = env["res.partner"].create({"name": "Someone Else", "email": "se@example.com"})
-        for lot, partner in zip(lots, (mine, theirs), strict=True):
-            move_lots(env, lot, stock, customer_loc, env.ref("stock.picking_type_out"), partner)
-        self.assertEqual(lots[0].serial_owner_id, mine)
-        recall = env["serial.recall"].create(
+        product = self._create_serial_product("Portal Recall Kettle")
+        lots = self._receive_units(product, ["KET-1", "KET-2"])
+        self._deliver(lots[0], self.customer)
+        self._deliver(lots[1], self.customer_2)
+        self.assertEqual(lots[0].serial_owner_id, self.customer)
+        recall = self.env["serial.recall"].create(
             {"title": "Kettle lid may detach", "product_ids": [(6, 0, product.ids)]}
         )
         recall.action_compute_scope()
         recall.action_open()
-        new_test_user(
-            env,
-            login="recall_portal",
-            groups="base.group_portal",
-            partner_id=mine.id,
-            password="recall_portal_pw",
+        portal = self._create_user(
+            "recall_portal", "base.group_portal", partner_id=self.customer.id
         )
-        self.authenticate("recall_portal", "recall_portal_pw")
+        self.authenticate(portal.login, portal.login)
         response = self.url_open("/my/recalls")
         self.assertEqual(response.status_code, 200)
         self.assertIn("Kettle lid may detach", response.text)

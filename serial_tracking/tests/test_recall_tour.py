@@ -1,20 +1,13 @@
 from odoo.tests import tagged
 
-from .tour_common import SerialTourCase
+from .common import SerialTourCase
 
 
 @tagged("post_install", "-at_install")
 class TestRecallTour(SerialTourCase):
     def test_recall_tour(self):
-        product = self.env["product.product"].create(
-            {"name": "Tour Recall Drill", "is_storable": True, "tracking": "serial"}
-        )
-        stock = self.env.ref("stock.warehouse0").lot_stock_id
-        lots = self.env["stock.lot"].create(
-            [{"name": f"DRL-{i}", "product_id": product.id} for i in (1, 2)]
-        )
-        for lot in lots:
-            self.env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lot)
+        product = self._create_serial_product("Tour Recall Drill")
+        lots = self._receive_units(product, ["DRL-1", "DRL-2"])
         # The lot list, restricted to the tour's serials.
         action = self.env["ir.actions.act_window"].create(
             {

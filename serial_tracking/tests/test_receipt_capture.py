@@ -1,13 +1,13 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import SerialTrackingCommon
+from .common import SerialTrackingCase
 
 IMEIS = ["490154203237518", "860123456789014", "860123456789022"]
 
 
 @tagged("post_install", "-at_install")
-class TestReceiptCapture(SerialTrackingCommon):
+class TestReceiptCapture(SerialTrackingCase):
     def test_paste_list_creates_units_in_stock(self):
         picking = self._create_picking(self.picking_type_in, self.product_imei, 3, self.vendor)
         # Spaces and commas separate serials as well as new lines.
@@ -34,7 +34,7 @@ class TestReceiptCapture(SerialTrackingCommon):
 
     def test_every_bad_entry_is_listed_and_nothing_written(self):
         picking = self._create_picking(self.picking_type_in, self.product_imei, 5, self.vendor)
-        self._receive(self.product_imei_2, ["860123456789030"])  # IMEIs are global
+        self._receive_with_capture(self.product_imei_2, ["860123456789030"])  # IMEIs are global
         lines_before = picking.move_line_ids
         text = "\n".join(
             [
@@ -106,7 +106,7 @@ class TestReceiptCapture(SerialTrackingCommon):
         self.assertFalse(self.env["stock.lot"].search([("name", "=", "490154203237518")]))
 
     def test_stolen_unit_turning_up_in_a_receipt_is_stopped(self):
-        lots = self._receive(self.product_free, ["RING-1"])
+        lots = self._receive_with_capture(self.product_free, ["RING-1"])
         self._deliver(lots)
         lots._serial_report_loss("stolen", "2026-01-05", "POL-42")
         picking = self._create_picking(self.picking_type_in, self.product_free, 1, self.vendor)
@@ -123,7 +123,7 @@ class TestReceiptCapture(SerialTrackingCommon):
         self.assertEqual(lots.serial_state, "delivered")
 
     def test_capture_units_on_a_delivery(self):
-        lots = self._receive(self.product_free, ["R-A", "R-B", "R-C", "R-D"])
+        lots = self._receive_with_capture(self.product_free, ["R-A", "R-B", "R-C", "R-D"])
         lot_a, lot_b, lot_c, lot_d = lots.sorted("name")
         self._deliver(lot_d, self.customer_2)
         lot_c._serial_report_loss("lost", "2026-03-01")

@@ -12,8 +12,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
-from .tour_common import SerialTourCase
-from .warranty_common import WarrantyCommon
+from .common import SerialTourCase, WarrantyCase
 
 
 def pdf_text(pdf):
@@ -23,11 +22,11 @@ def pdf_text(pdf):
 
 
 @tagged("post_install", "-at_install")
-class TestReportsPdf(SerialTourCase, WarrantyCommon):
+class TestReportsPdf(SerialTourCase, WarrantyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.lot = cls._create_lots(cls.product, 1, prefix="PDFU")
+        cls.lot = cls._receive_numbered(cls.product, 1, prefix="PDFU")
         cls.delivery = cls._deliver(cls.lot, cls.customer)
 
     def setUp(self):
@@ -74,20 +73,9 @@ class TestReportsPdf(SerialTourCase, WarrantyCommon):
 
     def test_quotation_lists_its_serials(self):
         self.product.serial_sale_capture = True
-        units = self._create_lots(self.product, 2, prefix="PDFS")
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_qty": 2,
-                            "serial_lot_ids": [Command.set(units.ids)],
-                        }
-                    )
-                ],
-            }
+        units = self._receive_numbered(self.product, 2, prefix="PDFS")
+        order = self._sell(
+            [(self.product, 2, {"serial_lot_ids": [Command.set(units.ids)]})], confirm=False
         )
         text = self._pdf("sale.action_report_saleorder", order)
         for unit in units:

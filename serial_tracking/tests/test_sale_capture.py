@@ -1,118 +1,9 @@
-from contextlib import contextmanager
-
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import SerialTrackingCommon
-
-
-class SaleCaptureCase(SerialTrackingCommon):
-    """Fixtures: serial products captured on sales orders, units in WH/Stock."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env.user.groups_id |= cls.env.ref("stock.group_production_lot")
-        cls.stock = cls.stock_location
-        cls.partner = cls.env["res.partner"].create({"name": "Serial Buyer"})
-        Product = cls.env["product.product"]
-        cls.product = Product.create(
-            {
-                "name": "Camera Z9",
-                "is_storable": True,
-                "tracking": "serial",
-                "serial_sale_capture": True,
-                "list_price": 1000.0,
-                "invoice_policy": "order",
-            }
-        )
-        cls.other_product = Product.create(
-            {
-                "name": "Lens 50mm",
-                "is_storable": True,
-                "tracking": "serial",
-                "serial_sale_capture": True,
-                "barcode": "09506000134369",
-                "serial_identifier_type": "gtin_serial",
-            }
-        )
-        cls.plain_product = Product.create(
-            {
-                "name": "Camera Strap",
-                "is_storable": True,
-                "tracking": "serial",
-            }
-        )
-        cls.lots = cls._make_units(cls.product, [f"CAM-{i:03d}" for i in range(1, 9)])
-        cls.other_lots = cls._make_units(cls.other_product, ["LENS-1", "LENS-2"])
-        cls.plain_lots = cls._make_units(cls.plain_product, ["STRAP-1", "STRAP-2"])
-
-    @classmethod
-    def _make_units(cls, product, names, location=None, company=None):
-        company = company or cls.company
-        location = location or cls.stock
-        lots = (
-            cls.env["stock.lot"]
-            .with_company(company)
-            .create(
-                [
-                    {"name": name, "product_id": product.id, "company_id": company.id}
-                    for name in names
-                ]
-            )
-        )
-        quants = (
-            cls.env["stock.quant"]
-            .with_company(company)
-            .with_context(inventory_mode=True)
-            .create(
-                [
-                    {
-                        "product_id": product.id,
-                        "lot_id": lot.id,
-                        "location_id": location.id,
-                        "inventory_quantity": 1,
-                    }
-                    for lot in lots
-                ]
-            )
-        )
-        quants.action_apply_inventory()
-        return lots
-
-    @contextmanager
-    def assertRaisesMsg(self, exception, pattern):
-        """``assertRaises`` (rolls back to a savepoint) that also checks the message."""
-        with self.assertRaises(exception) as cm:
-            yield
-        self.assertRegex(str(cm.exception), pattern)
-
-    def _order(self, lines, partner=None, user=None):
-        """Create a quotation through the form: ``lines`` = [(product, qty, lots)]."""
-        env = self.env(user=user) if user else self.env
-        with Form(env["sale.order"]) as order_form:
-            order_form.partner_id = partner or self.partner
-            for product, qty, lots in lines:
-                with order_form.order_line.new() as line:
-                    line.product_id = product
-                    line.product_uom_qty = qty
-                    for lot in lots:
-                        line.serial_lot_ids.add(lot)
-        return order_form.record
-
-    def _validate(self, picking, backorder=True):
-        res = picking.button_validate()
-        if isinstance(res, dict) and res.get("res_model") == "stock.backorder.confirmation":
-            wizard = Form.from_action(self.env, res).save()
-            if backorder:
-                wizard.process()
-            else:
-                wizard.process_cancel_backorder()
-
-    def _reserved_lots(self, picking):
-        return picking.move_line_ids.filtered(lambda ml: ml.quantity).lot_id
+from .common import SaleCaptureCase
 
 
 @tagged("post_install", "-at_install")
@@ -124,7 +15,7 @@ class TestSaleCapture(SaleCaptureCase):
 
     def test_order_to_delivery(self):
         lots = self.lots[:2]
-        order = self._order([(self.product, 2, lots), (self.plain_product, 1, [])])
+        order = self._quote_in_form([(self.product, 2, lots), (self.plain_product, 1, [])])
         self.assertEqual(order.order_line[0].serial_lot_ids, lots)
         order.action_confirm()
         picking = order.picking_ids
@@ -136,15 +27,15 @@ class TestSaleCapture(SaleCaptureCase):
         plain = picking.move_ids - move
         self.assertFalse(plain.serial_lot_ids)
         self.assertEqual(len(plain.move_line_ids.lot_id), 1)
-        self._validate(picking)
+        self._click_validate(picking)
         self.assertEqual(picking.state, "done")
         self.assertEqual(set(lots.mapped("serial_state")), {"delivered"})
-        self.assertEqual(lots.serial_owner_id, self.partner)
+        self.assertEqual(lots.serial_owner_id, self.customer)
         self.assertFalse(order.order_line[0].serial_open_lot_ids)
         self.assertEqual(order.order_line[0].qty_delivered, 2)
 
     def test_confirm_refused_on_wrong_counts(self):
-        order = self._order(
+        order = self._quote_in_form(
             [
                 (self.product, 3, self.lots[:2]),
                 (self.other_product, 1, []),
@@ -164,7 +55,7 @@ class TestSaleCapture(SaleCaptureCase):
         Lot = self.env["stock.lot"]
         stolen, delivered = self.lots[5], self.lots[6]
         stolen._serial_report_loss("stolen", fields.Date.today(), "POL-9")
-        self._deliver_without_order(delivered)
+        self._deliver(delivered)
         other_company = self.env["res.company"].create({"name": "Other Co"})
         foreign = Lot.create(
             {
@@ -173,8 +64,8 @@ class TestSaleCapture(SaleCaptureCase):
                 "company_id": other_company.id,
             }
         )
-        held = self._order([(self.product, 1, self.lots[7])])
-        order = self._order([(self.product, 1, []), (self.product, 1, [])])
+        held = self._quote_in_form([(self.product, 1, self.lots[7])])
+        order = self._quote_in_form([(self.product, 1, []), (self.product, 1, [])])
         line_a, line_b = order.order_line
         with self.assertRaises(ValidationError) as err:
             order.write(
@@ -225,48 +116,8 @@ class TestSaleCapture(SaleCaptureCase):
         )
         self.assertFalse(order.order_line.serial_lot_ids, "nothing half-written")
 
-    def _deliver_without_order(self, lots):
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "partner_id": self.partner.id,
-                "location_id": self.stock.id,
-                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "out",
-                            "product_id": lots.product_id.id,
-                            "product_uom_qty": len(lots),
-                            "location_id": self.stock.id,
-                            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            [
-                {
-                    "move_id": picking.move_ids.id,
-                    "picking_id": picking.id,
-                    "product_id": lot.product_id.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "location_id": self.stock.id,
-                    "picked": True,
-                    "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-                }
-                for lot in lots
-            ]
-        )
-        self._validate(picking)
-        return picking
-
     def test_scan_serials(self):
-        order = self._order([(self.other_product, 2, [])])
+        order = self._quote_in_form([(self.other_product, 2, [])])
         with Form(order) as order_form, order_form.order_line.edit(0) as line:
             line.serial_scan = "(01)09506000134369(21)LENS-1"
             line.serial_scan = "LENS-2"
@@ -284,7 +135,7 @@ class TestSaleCapture(SaleCaptureCase):
         for code, expected in cases.items():
             __, error = line._serial_lookup_scan(code)
             self.assertIn(expected, error, code)
-        other = self._order([(self.other_product, 1, [])]).order_line
+        other = self._quote_in_form([(self.other_product, 1, [])]).order_line
         __, error = other._serial_lookup_scan("LENS-2")
         self.assertIn(
             f"Serial LENS-2 cannot be sold here: it is already captured on {order.name}",
@@ -304,7 +155,7 @@ class TestSaleCapture(SaleCaptureCase):
         other.action_assign()
         taken = other.move_line_ids.lot_id
         self.assertEqual(len(taken), 1)
-        order = self._order([(self.product, 1, taken)])
+        order = self._quote_in_form([(self.product, 1, taken)])
         order.action_confirm()
         self.assertEqual(self._reserved_lots(order.picking_ids), taken)
         self.assertEqual(other.state, "assigned")
@@ -312,23 +163,23 @@ class TestSaleCapture(SaleCaptureCase):
         self.assertNotEqual(other.move_line_ids.lot_id, taken)
 
     def test_other_serial_refused_at_validation(self):
-        order = self._order([(self.product, 1, self.lots[0])])
+        order = self._quote_in_form([(self.product, 1, self.lots[0])])
         order.action_confirm()
         picking = order.picking_ids
         picking.move_line_ids.lot_id = self.lots[3]
         picking.move_line_ids.picked = True
         with self.assertRaisesMsg(UserError, f"CAM-004 .*not captured on {order.name}"):
-            self._validate(picking)
+            self._click_validate(picking)
         self.assertEqual(picking.state, "assigned")
 
     def test_partial_delivery_backorder(self):
         lots = self.lots[:3]
-        order = self._order([(self.product, 3, lots)])
+        order = self._quote_in_form([(self.product, 3, lots)])
         order.action_confirm()
         picking = order.picking_ids
         first = picking.move_line_ids.filtered(lambda ml: ml.lot_id == lots[1])
         first.picked = True
-        self._validate(picking, backorder=True)
+        self._click_validate(picking, backorder=True)
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.move_ids.serial_lot_ids, lots[1])
         self.assertEqual(lots[1].serial_state, "delivered")
@@ -337,7 +188,7 @@ class TestSaleCapture(SaleCaptureCase):
         self.assertEqual(backorder.state, "assigned")
         self.assertEqual(self._reserved_lots(backorder), lots[0] | lots[2])
         self.assertEqual(order.order_line.serial_open_lot_ids, lots[0] | lots[2])
-        self._validate(backorder)
+        self._click_validate(backorder)
         self.assertEqual(set(lots.mapped("serial_state")), {"delivered"})
         self.assertEqual(order.order_line.qty_delivered, 3)
         with self.assertRaisesMsg(ValidationError, "CAM-002 .*already delivered by this line"):
@@ -347,7 +198,7 @@ class TestSaleCapture(SaleCaptureCase):
             ]
 
     def test_swap_on_confirmed_order(self):
-        order = self._order([(self.product, 2, self.lots[:2])])
+        order = self._quote_in_form([(self.product, 2, self.lots[:2])])
         order.action_confirm()
         picking = order.picking_ids
         order.order_line.serial_lot_ids = [
@@ -356,7 +207,9 @@ class TestSaleCapture(SaleCaptureCase):
         ]
         self.assertEqual(picking.move_ids.serial_lot_ids, self.lots[1] | self.lots[4])
         self.assertEqual(self._reserved_lots(picking), self.lots[1] | self.lots[4])
-        quant = self.env["stock.quant"]._gather(self.product, self.stock, lot_id=self.lots[0])
+        quant = self.env["stock.quant"]._gather(
+            self.product, self.stock_location, lot_id=self.lots[0]
+        )
         self.assertFalse(quant.reserved_quantity, "the swapped unit is released")
         # More units: one write with the new quantity and the new serial.
         with Form(order) as order_form, order_form.order_line.edit(0) as line:
@@ -376,34 +229,34 @@ class TestSaleCapture(SaleCaptureCase):
         # The count must stay right on a confirmed order.
         with self.assertRaisesMsg(ValidationError, "2.0 units ordered, 1 serials"):
             order.order_line.serial_lot_ids = [Command.unlink(self.lots[5].id)]
-        self._validate(picking)
-        self.assertEqual(self.lots[4].serial_owner_id, self.partner)
+        self._click_validate(picking)
+        self.assertEqual(self.lots[4].serial_owner_id, self.customer)
 
     def test_cancel_releases_units(self):
-        order = self._order([(self.product, 2, self.lots[:2])])
+        order = self._quote_in_form([(self.product, 2, self.lots[:2])])
         order.action_confirm()
         order._action_cancel()
         self.assertEqual(order.picking_ids.state, "cancel")
         quants = self.env["stock.quant"].search(
-            [("lot_id", "in", self.lots[:2].ids), ("location_id", "=", self.stock.id)]
+            [("lot_id", "in", self.lots[:2].ids), ("location_id", "=", self.stock_location.id)]
         )
         self.assertEqual(sum(quants.mapped("reserved_quantity")), 0)
         self.assertFalse(order.order_line.serial_open_lot_ids)
         self.assertFalse(self.lots[0].serial_sale_line_ids)
         # The units can be sold again.
-        other = self._order([(self.product, 2, self.lots[:2])])
+        other = self._quote_in_form([(self.product, 2, self.lots[:2])])
         other.action_confirm()
         self.assertEqual(self._reserved_lots(other.picking_ids), self.lots[:2])
 
     def test_block_after_confirmation_then_swap(self):
-        order = self._order([(self.product, 2, self.lots[:2])])
+        order = self._quote_in_form([(self.product, 2, self.lots[:2])])
         order.action_confirm()
         picking = order.picking_ids
         self.assertFalse(order.serial_warning)
         self.lots[1]._serial_report_loss("stolen", fields.Date.today(), "POL-77")
         self.assertIn("CAM-002 (Camera Z9): reported stolen", order.serial_warning)
         with self.assertRaisesMsg(UserError, "CAM-002"):
-            self._validate(picking)
+            self._click_validate(picking)
         with self.assertRaisesMsg(ValidationError, "blocked"):
             order._serial_check_before_confirm()
         order.order_line.serial_lot_ids = [
@@ -412,37 +265,28 @@ class TestSaleCapture(SaleCaptureCase):
         ]
         self.assertFalse(order.serial_warning)
         self.assertEqual(self._reserved_lots(picking), self.lots[0] | self.lots[2])
-        self._validate(picking)
+        self._click_validate(picking)
         self.assertEqual(picking.state, "done")
         self.assertEqual(self.lots[1].serial_state, "in_stock")
 
     def test_return_frees_the_unit(self):
-        order = self._order([(self.product, 1, self.lots[0])])
+        order = self._quote_in_form([(self.product, 1, self.lots[0])])
         order.action_confirm()
         picking = order.picking_ids
-        self._validate(picking)
-        wizard = Form(
-            self.env["stock.return.picking"].with_context(
-                active_id=picking.id, active_model="stock.picking"
-            )
-        ).save()
-        wizard.product_return_moves.quantity = 1
-        return_picking = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
-        return_picking.move_ids.move_line_ids.lot_id = self.lots[0]
-        return_picking.move_ids.picked = True
-        self._validate(return_picking)
+        self._click_validate(picking)
+        self._return_with_wizard(picking, self.lots[0])
         self.assertEqual(self.lots[0].serial_state, "in_stock")
         self.assertFalse(self.lots[0].serial_owner_id)
         self.assertEqual(self.lots[0].serial_ownership_ids[0].origin, "return")
         # Delivered once by the first order: no longer held, it can be sold again.
-        again = self._order([(self.product, 1, self.lots[0])])
+        again = self._quote_in_form([(self.product, 1, self.lots[0])])
         again.action_confirm()
         self.assertEqual(self._reserved_lots(again.picking_ids), self.lots[0])
 
     def test_invoice_and_documents(self):
         self.env.user.groups_id |= self.env.ref("stock_account.group_lot_on_invoice")
         self.env.user.groups_id |= self.env.ref("stock.group_lot_on_delivery_slip")
-        order = self._order([(self.product, 2, self.lots[:2])])
+        order = self._quote_in_form([(self.product, 2, self.lots[:2])])
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("sale.action_report_saleorder", order.ids)[0]
@@ -451,7 +295,7 @@ class TestSaleCapture(SaleCaptureCase):
         self.assertIn("CAM-001, CAM-002", html)
         order.action_confirm()
         picking = order.picking_ids
-        self._validate(picking)
+        self._click_validate(picking)
         slip = (
             self.env["ir.actions.report"]
             ._render_qweb_html("stock.action_report_delivery", picking.ids)[0]
@@ -466,13 +310,7 @@ class TestSaleCapture(SaleCaptureCase):
         lot_values = invoice._get_invoiced_lot_values()
         self.assertEqual({v["lot_name"] for v in lot_values}, {"CAM-001", "CAM-002"})
         # An accountant without sales or inventory rights prints and opens the invoice.
-        accountant = self.env["res.users"].create(
-            {
-                "name": "Acc Only",
-                "login": "acc_only_serial",
-                "groups_id": [Command.set([self.env.ref("account.group_account_invoice").id])],
-            }
-        )
+        accountant = self._create_user("acc_only_serial", "account.group_account_invoice")
         self.assertFalse(accountant.has_group("sales_team.group_sale_salesman"))
         pdf = (
             self.env["ir.actions.report"]
@@ -482,20 +320,20 @@ class TestSaleCapture(SaleCaptureCase):
         )
         self.assertIn("CAM-001, CAM-002", pdf)
         with Form(invoice.with_user(accountant)) as invoice_form:
-            self.assertEqual(invoice_form.partner_id, self.partner)
+            self.assertEqual(invoice_form.partner_id, self.customer)
 
     def test_multi_step_delivery(self):
         self.warehouse.delivery_steps = "pick_ship"
-        order = self._order([(self.product, 2, self.lots[2:4])])
+        order = self._quote_in_form([(self.product, 2, self.lots[2:4])])
         order.action_confirm()
-        pick = order.picking_ids.filtered(lambda p: p.location_id == self.stock)
+        pick = order.picking_ids.filtered(lambda p: p.location_id == self.stock_location)
         self.assertEqual(pick.move_ids.serial_lot_ids, self.lots[2:4])
         self.assertEqual(self._reserved_lots(pick), self.lots[2:4])
-        self._validate(pick)
+        self._click_validate(pick)
         ship = order.picking_ids - pick
         self.assertEqual(self._reserved_lots(ship), self.lots[2:4])
-        self._validate(ship)
-        self.assertEqual(self.lots[2:4].serial_owner_id, self.partner)
+        self._click_validate(ship)
+        self.assertEqual(self.lots[2:4].serial_owner_id, self.customer)
 
 
 @tagged("post_install", "-at_install")
@@ -507,34 +345,17 @@ class TestSaleCaptureAccess(SaleCaptureCase):
         cls.warehouse_b = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company_b.id)], limit=1
         )
-        cls.lots_b = cls._make_units(
+        cls.lots_b = cls._add_units_by_inventory(
             cls.product,
             ["CAM-B-1"],
             location=cls.warehouse_b.lot_stock_id,
             company=cls.company_b,
         )
-        cls.salesman = cls.env["res.users"].create(
-            {
-                "name": "Sally Seller",
-                "login": "sally_serial",
-                "email": "sally@example.com",
-                "company_id": cls.company.id,
-                "company_ids": [Command.set(cls.company.ids)],
-                "groups_id": [
-                    Command.set(
-                        [
-                            cls.env.ref("sales_team.group_sale_salesman").id,
-                            cls.env.ref("stock.group_production_lot").id,
-                        ]
-                    )
-                ],
-            }
-        )
 
     def test_salesperson_captures_and_confirms(self):
         self.assertFalse(self.salesman.has_group("stock.group_stock_user"))
         self.assertFalse(self.salesman.has_group("serial_tracking.group_serial_tracking_user"))
-        order = self._order([(self.product, 2, self.lots[:2])], user=self.salesman)
+        order = self._quote_in_form([(self.product, 2, self.lots[:2])], user=self.salesman)
         order = order.with_user(self.salesman)
         order.action_confirm()
         self.assertEqual(self._reserved_lots(order.sudo().picking_ids), self.lots[:2])
@@ -553,7 +374,7 @@ class TestSaleCaptureAccess(SaleCaptureCase):
         visible = Lot.search([("product_id", "=", self.product.id)])
         self.assertIn(self.lots[0], visible)
         self.assertNotIn(self.lots_b, visible)
-        order = self._order([(self.product, 1, [])], user=self.salesman)
+        order = self._quote_in_form([(self.product, 1, [])], user=self.salesman)
         line = order.order_line.with_user(self.salesman)
         lot, error = line._serial_lookup_scan("CAM-B-1")
         self.assertFalse(lot)
@@ -565,21 +386,14 @@ class TestSaleCaptureAccess(SaleCaptureCase):
 
     def test_portal_user_has_no_access_to_units(self):
         """Customers see serials only through their order's portal page (sudo, token)."""
-        portal = self.env["res.users"].create(
-            {
-                "name": "Portal Buyer",
-                "login": "portal_serial_buyer",
-                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
-            }
-        )
         with self.assertRaises(AccessError):
-            self.lots[0].with_user(portal).read(["name"])
+            self.lots[0].with_user(self.portal_user).read(["name"])
 
     def test_selection_domain(self):
         """The choice offered on the line: same product, in stock here, free, not blocked."""
-        order = self._order([(self.product, 1, [])], user=self.salesman)
+        order = self._quote_in_form([(self.product, 1, [])], user=self.salesman)
         line = order.order_line
-        self._order([(self.product, 1, self.lots[0])])
+        self._quote_in_form([(self.product, 1, self.lots[0])])
         self.lots[1].serial_quarantine = True
         field_domain = safe_eval(
             line._fields["serial_lot_ids"].domain,

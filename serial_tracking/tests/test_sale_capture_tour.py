@@ -1,8 +1,6 @@
-from odoo import Command
 from odoo.tests import tagged
 
-from .test_sale_capture import SaleCaptureCase
-from .tour_common import SerialTourCase
+from .common import SaleCaptureCase, SerialTourCase
 
 
 @tagged("post_install", "-at_install")
@@ -11,37 +9,14 @@ class TestSaleCaptureTour(SerialTourCase, SaleCaptureCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.product.barcode = "09506000134376"
-        cls.salesman = cls.env["res.users"].create(
-            {
-                "name": "Tour Seller",
-                "login": "tour_seller",
-                "password": "tour_seller_pw",
-                "email": "tour_seller@example.com",
-                "groups_id": [
-                    Command.set(
-                        [
-                            cls.env.ref("sales_team.group_sale_salesman").id,
-                            cls.env.ref("stock.group_production_lot").id,
-                        ]
-                    )
-                ],
-            }
-        )
 
     def test_salesperson_scans_and_confirms(self):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.partner.id,
-                "user_id": self.salesman.id,
-                "order_line": [
-                    Command.create({"product_id": self.product.id, "product_uom_qty": 2})
-                ],
-            }
-        )
+        order = self._sell([(self.product, 2)], confirm=False)
+        order.user_id = self.salesman
         self.start_tour(
             f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
             "serial_tracking_sale_capture_tour",
-            login="tour_seller",
+            login=self.salesman.login,
         )
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.order_line.serial_lot_ids, self.lots[:2])
@@ -55,11 +30,11 @@ class TestSaleCaptureTour(SerialTourCase, SaleCaptureCase):
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.move_line_ids.lot_id, self.lots[:2])
         self.assertEqual(set(self.lots[:2].mapped("serial_state")), {"delivered"})
-        self.assertEqual(self.lots[:2].serial_owner_id, self.partner)
+        self.assertEqual(self.lots[:2].serial_owner_id, self.customer)
 
     def test_portal_shows_own_serials_only(self):
-        order = self._order([(self.product, 2, self.lots[:2])])
-        other = self._order([(self.product, 1, self.lots[2])])
+        order = self._quote_in_form([(self.product, 2, self.lots[:2])])
+        other = self._quote_in_form([(self.product, 1, self.lots[2])])
         response = self.url_open(order.get_portal_url())
         self.assertEqual(response.status_code, 200)
         self.assertIn("CAM-001, CAM-002", response.text)

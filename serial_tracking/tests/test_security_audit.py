@@ -10,39 +10,30 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import SerialTrackingCommon
+from .common import SerialTrackingCase
 
 IMEI_A = "490154203237518"
 IMEI_B = "352099001761481"
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityAudit(SerialTrackingCommon):
+class TestSecurityAudit(SerialTrackingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company_b = cls.env["res.company"].create({"name": "Audit Co B"})
-        cls.clerk = cls._user("audit_clerk", cls.company, ["stock.group_stock_user"])
-        cls.manager = cls._user("audit_manager", cls.company, ["stock.group_stock_manager"])
-        cls.seller = cls._user("audit_seller", cls.company, ["sales_team.group_sale_salesman"])
-        cls.seller_2 = cls._user("audit_seller_2", cls.company, ["sales_team.group_sale_salesman"])
-        cls.clerk_b = cls._user("audit_clerk_b", cls.company_b, ["stock.group_stock_user"])
+        cls.seller_2 = cls._create_user("audit_seller_2", "sales_team.group_sale_salesman")
+        cls.clerk_b = cls._create_user("audit_clerk_b", "stock.group_stock_user", cls.company_b)
         # Units of company A (a product of its own): invisible to company B.
         cls.phone = cls._create_serial_product("Audit Phone", "imei", company_id=cls.company.id)
-        cls.lots = cls._receive_cls(cls.phone, [IMEI_A, IMEI_B])
+        cls.lots = cls._receive_units(cls.phone, [IMEI_A, IMEI_B])
         cls.stolen = cls.lots.filtered(lambda lot: lot.name == IMEI_A)
         cls.free = cls.lots - cls.stolen
         cls.stolen._serial_report_loss("stolen", "2026-11-02", "POL-SECRET-77")
-        cls.sale_product = cls.env["product.product"].create(
-            {
-                "name": "Audit Camera",
-                "is_storable": True,
-                "tracking": "serial",
-                "serial_sale_capture": True,
-                "company_id": cls.company.id,
-            }
+        cls.sale_product = cls._create_serial_product(
+            "Audit Camera", serial_sale_capture=True, company_id=cls.company.id
         )
-        cls.cameras = cls._receive_cls(cls.sale_product, ["AUD-CAM-1", "AUD-CAM-2"])
+        cls.cameras = cls._receive_units(cls.sale_product, ["AUD-CAM-1", "AUD-CAM-2"])
         cls.lot_b = (
             cls.env["stock.lot"]
             .with_company(cls.company_b)
@@ -55,44 +46,15 @@ class TestSecurityAudit(SerialTrackingCommon):
             )
         )
 
-    @classmethod
-    def _user(cls, login, company, groups):
-        return cls.env["res.users"].create(
-            {
-                "name": login,
-                "login": login,
-                "email": f"{login}@example.com",
-                "company_id": company.id,
-                "company_ids": [Command.set(company.ids)],
-                "groups_id": [Command.set([cls.env.ref(xmlid).id for xmlid in groups])],
-            }
-        )
-
     def _quotation(self, user, lots=None):
-        order = (
-            self.env["sale.order"]
-            .with_user(user)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": self.sale_product.id,
-                                "product_uom_qty": 1,
-                                "serial_lot_ids": [Command.set(lots.ids if lots else [])],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        return order
+        """A quotation for one camera created by ``user``, with ``lots`` captured."""
+        line = {"serial_lot_ids": [Command.set(lots.ids if lots else [])]}
+        return self._sell([(self.sale_product, 1, line)], confirm=False, user=user)
 
     # 1. computed and state fields ------------------------------------------------------
 
     def test_blocked_unit_cannot_be_unblocked_by_writing_fields(self):
-        for user in (self.clerk, self.manager):
+        for user in (self.stock_user, self.stock_manager):
             for vals in (
                 {"serial_blocked": False, "serial_block_reason": False},
                 {"serial_block_reason": "fine"},
@@ -111,7 +73,7 @@ class TestSecurityAudit(SerialTrackingCommon):
             self._deliver(self.stolen)
 
     def test_nobody_creates_a_unit_with_an_owner_or_a_status(self):
-        Lot = self.env["stock.lot"].with_user(self.clerk)
+        Lot = self.env["stock.lot"].with_user(self.stock_user)
         for vals in (
             {"serial_owner_id": self.customer.id},
             {"serial_state": "in_stock"},
@@ -132,31 +94,31 @@ class TestSecurityAudit(SerialTrackingCommon):
             ]
         )
         with self.assertRaises(AccessError):
-            coverage.with_user(self.manager).write({"state": "expired"})
+            coverage.with_user(self.stock_manager).write({"state": "expired"})
         self.assertEqual(coverage.state, "active")
-        order = self._quotation(self.seller, self.cameras[0])
+        order = self._quotation(self.salesman, self.cameras[0])
         with self.assertRaises(AccessError):
-            order.order_line.with_user(self.seller).write(
+            order.order_line.with_user(self.salesman).write(
                 {"serial_open_lot_ids": [Command.clear()]}
             )
         self.assertEqual(order.order_line.serial_open_lot_ids, self.cameras[0])
         ownership = self.free._serial_transfer_ownership({self.free.id: self.customer}, "sale")
         with self.assertRaises(AccessError):
-            ownership.with_user(self.manager).write({"company_id": self.company_b.id})
+            ownership.with_user(self.stock_manager).write({"company_id": self.company_b.id})
 
     # 2. theft registry: groups, not context keys -------------------------------------
 
     def test_context_key_does_not_clear_the_theft_flag(self):
-        lot = self.stolen.with_user(self.clerk).with_context(serial_loss_registry=True)
+        lot = self.stolen.with_user(self.stock_user).with_context(serial_loss_registry=True)
         with self.assertRaises(AccessError):
             lot.write({"serial_loss_state": "none"})
         with self.assertRaises(AccessError):
             lot._serial_clear_loss("found it")
         self.assertEqual(self.stolen.serial_loss_state, "stolen")
         with self.assertRaises(AccessError):
-            self.free.with_user(self.seller)._serial_report_loss("lost", "2026-11-03")
+            self.free.with_user(self.salesman)._serial_report_loss("lost", "2026-11-03")
         self.assertEqual(self.free.serial_loss_state, "none")
-        self.stolen.with_user(self.manager)._serial_clear_loss("recovered by the police")
+        self.stolen.with_user(self.stock_manager)._serial_clear_loss("recovered by the police")
         self.assertEqual(self.stolen.serial_loss_state, "none")
         self.assertFalse(self.stolen.serial_blocked)
 
@@ -176,12 +138,12 @@ class TestSecurityAudit(SerialTrackingCommon):
                 )
             ]
         )
-        for user in (self.seller, self.clerk):
+        for user in (self.salesman, self.stock_user):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 coverage.with_user(user).action_void()
         self.assertEqual(coverage.state, "active")
         # RPC gets a marshallable answer.
-        self.assertIs(coverage.with_user(self.manager).action_void(), True)
+        self.assertIs(coverage.with_user(self.stock_manager).action_void(), True)
         self.assertEqual(coverage.state, "void")
 
     # 4. a unit held by one open order line -------------------------------------------
@@ -189,19 +151,19 @@ class TestSecurityAudit(SerialTrackingCommon):
     def test_held_unit_is_named_to_a_salesperson_without_access_to_that_order(self):
         held = self._quotation(self.seller_2, self.cameras[0])
         with self.assertRaises(AccessError):
-            held.with_user(self.seller).read(["name"])
+            held.with_user(self.salesman).read(["name"])
         with self.assertRaisesRegex(ValidationError, f"already captured on {held.name}"):
-            self._quotation(self.seller, self.cameras[0])
-        mine = self._quotation(self.seller)
+            self._quotation(self.salesman, self.cameras[0])
+        mine = self._quotation(self.salesman)
         with self.assertRaisesRegex(ValidationError, f"already captured on {held.name}"):
-            mine.order_line.with_user(self.seller).write(
+            mine.order_line.with_user(self.salesman).write(
                 {"serial_lot_ids": [Command.link(self.cameras[0].id)]}
             )
 
     def test_a_client_context_key_does_not_skip_the_line_checks(self):
         held = self._quotation(self.seller_2, self.cameras[0])
-        mine = self._quotation(self.seller)
-        line = mine.order_line.with_user(self.seller).with_context(serial_defer_line_check=True)
+        mine = self._quotation(self.salesman)
+        line = mine.order_line.with_user(self.salesman).with_context(serial_defer_line_check=True)
         with self.assertRaisesRegex(ValidationError, f"already captured on {held.name}"):
             line.write({"serial_lot_ids": [Command.link(self.cameras[0].id)]})
         with self.assertRaisesRegex(ValidationError, "blocked"):
@@ -209,8 +171,8 @@ class TestSecurityAudit(SerialTrackingCommon):
             line.write({"serial_lot_ids": [Command.link(self.cameras[1].id)]})
 
     def test_database_holds_a_unit_for_one_open_line_only(self):
-        self._quotation(self.seller, self.cameras[0])
-        other = self._quotation(self.seller)
+        self._quotation(self.salesman, self.cameras[0])
+        other = self._quotation(self.salesman)
         relation = other.order_line._fields["serial_open_lot_ids"].relation
         # Behind the Python checks (as a concurrent transaction is): the index refuses.
         with (
@@ -237,9 +199,9 @@ class TestSecurityAudit(SerialTrackingCommon):
     # 6. error messages do not reveal other companies' records -------------------------
 
     def test_errors_name_no_unit_of_another_company(self):
-        order = self._quotation(self.seller)
+        order = self._quotation(self.salesman)
         with self.assertRaises(ValidationError) as err:
-            order.order_line.with_user(self.seller).write(
+            order.order_line.with_user(self.salesman).write(
                 {"serial_lot_ids": [Command.set(self.lot_b.ids)]}
             )
         message = str(err.exception)
@@ -265,20 +227,24 @@ class TestSecurityAudit(SerialTrackingCommon):
     # 7. validation cannot be skipped, serials are normalised --------------------------
 
     def test_context_key_does_not_skip_serial_validation(self):
-        Lot = self.env["stock.lot"].with_user(self.clerk).with_context(serial_skip_validation=True)
+        Lot = (
+            self.env["stock.lot"]
+            .with_user(self.stock_user)
+            .with_context(serial_skip_validation=True)
+        )
         with self.assertRaisesRegex(ValidationError, "NOT-AN-IMEI"):
             Lot.create({"name": "NOT-AN-IMEI", "product_id": self.product_imei.id})
         with self.assertRaisesRegex(ValidationError, "invisible"):
             Lot.create({"name": "RING\u200b42", "product_id": self.product_free.id})
         with self.assertRaisesRegex(ValidationError, "IMEI"):
-            self.free.with_user(self.clerk).with_context(serial_skip_validation=True).write(
+            self.free.with_user(self.stock_user).with_context(serial_skip_validation=True).write(
                 {"name": "123"}
             )
 
     # 8. lookups match exactly ---------------------------------------------------------
 
     def test_lookup_wildcards_are_literal(self):
-        Lot = self.env["stock.lot"].with_user(self.clerk)
+        Lot = self.env["stock.lot"].with_user(self.stock_user)
         for code in ("%", "_" * 15, "3569380356438%"):
             with self.subTest(code=code), self.assertRaisesRegex(UserError, "No unit"):
                 Lot.serial_warranty_info(code)
@@ -289,7 +255,7 @@ class TestSecurityAudit(SerialTrackingCommon):
     # 9. bounded warranty durations ----------------------------------------------------
 
     def test_warranty_duration_is_bounded(self):
-        Term = self.env["serial.warranty.term"].with_user(self.manager)
+        Term = self.env["serial.warranty.term"].with_user(self.stock_manager)
         for duration, unit in ((100_000, "year"), (2**31, "day"), (1201, "month"), (0, "year")):
             with self.subTest(duration=duration), self.assertRaisesRegex(ValidationError, "100"):
                 Term.create({"name": "Forever", "duration": duration, "duration_unit": unit})
@@ -301,20 +267,22 @@ class TestSecurityAudit(SerialTrackingCommon):
     # 10. bad input gets a message, not a traceback ------------------------------------
 
     def test_bad_input_gets_a_clear_error(self):
-        Recall = self.env["serial.recall"].with_user(self.manager)
+        Recall = self.env["serial.recall"].with_user(self.stock_manager)
         with self.assertRaisesRegex(ValidationError, "at most 100 characters"):
             Recall.create({"title": "Huge", "serial_from": "SN1", "serial_to": "SN" + "9" * 4300})
         for model in ("res.partner", "no.such.model"):
             with self.subTest(model=model), self.assertRaisesRegex(UserError, "cannot be created"):
                 Recall.action_create_from(model, [1])
-        Lot = self.env["stock.lot"].with_user(self.clerk)
+        Lot = self.env["stock.lot"].with_user(self.stock_user)
         with self.assertRaisesRegex(UserError, "string"):
             Lot.serial_warranty_info(12345)
         with self.assertRaisesRegex(UserError, "control or invisible"):
             Lot.serial_warranty_info("AUD\x00CAM")
         with self.assertRaisesRegex(UserError, "control or invisible"):
-            self.env["serial.warranty.lookup"].with_user(self.clerk).create({"code": "A\x00B"})
-        wizard = self.env["serial.warranty.lookup"].with_user(self.clerk).create({"code": "A\x01B"})
+            self.env["serial.warranty.lookup"].with_user(self.stock_user).create({"code": "A\x00B"})
+        wizard = (
+            self.env["serial.warranty.lookup"].with_user(self.stock_user).create({"code": "A\x01B"})
+        )
         self.assertIn("control or invisible", wizard.error)
         delivery = self._create_picking(self.picking_type_out, self.sale_product, 1, self.customer)
         with self.assertRaisesRegex(UserError, "control or invisible"):
@@ -330,7 +298,7 @@ class TestSecurityAudit(SerialTrackingCommon):
         )
         recall.action_compute_scope()
         recall.action_open()
-        line = recall.line_ids[:1].with_user(self.clerk)
+        line = recall.line_ids[:1].with_user(self.stock_user)
         for vals in (
             {"state": "resolved", "resolution": "repaired"},
             {"blocking": False},
@@ -351,9 +319,11 @@ class TestSecurityAudit(SerialTrackingCommon):
         )
         recall.action_compute_scope()
         recall.action_open()
-        action = recall.line_ids.with_user(self.clerk).action_resolve_wizard()
+        action = recall.line_ids.with_user(self.stock_user).action_resolve_wizard()
         wizard = Form(
-            self.env[action["res_model"]].with_user(self.clerk).with_context(**action["context"])
+            self.env[action["res_model"]]
+            .with_user(self.stock_user)
+            .with_context(**action["context"])
         )
         wizard.resolution = "inspected_ok"
         wizard.save().action_confirm()

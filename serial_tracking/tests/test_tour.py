@@ -1,11 +1,10 @@
 from odoo.tests import tagged
 
-from .common import SerialTrackingCommon
-from .tour_common import SerialTourCase
+from .common import SerialTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestCaptureTour(SerialTourCase, SerialTrackingCommon):
+class TestCaptureTour(SerialTourCase):
     def test_capture_serials_on_a_receipt(self):
         # The capture button is shown to users of Odoo's "Lots & Serial Numbers" setting.
         self.env.ref("base.user_admin").groups_id += self.env.ref("stock.group_production_lot")

@@ -4,11 +4,11 @@ from odoo.service.model import retrying
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import SerialTrackingCommon
+from .common import SerialTrackingCase
 
 
 @tagged("post_install", "-at_install")
-class TestUniqueness(SerialTrackingCommon):
+class TestUniqueness(SerialTrackingCase):
     def _lot(self, name, product, **extra):
         return self.env["stock.lot"].create({"name": name, "product_id": product.id, **extra})
 
@@ -69,33 +69,36 @@ class TestUniqueness(SerialTrackingCommon):
                     "serial_identifier_type": "imei",
                 }
             )
-            product_id, template_id = product.id, product.product_tmpl_id.id
+            product_id = product.id
             cr0.commit()
-        try:
-            with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
-                env1 = api.Environment(cr1, api.SUPERUSER_ID, {})
-                env2 = api.Environment(cr2, api.SUPERUSER_ID, {})
-                # Both transactions start before either has written anything.
-                env1["stock.lot"].search_count([("name", "=", serial)])
-                env2["stock.lot"].search_count([("name", "=", serial)])
-                env1["stock.lot"].create({"name": serial, "product_id": product_id})
-                cr1.commit()
-                self.assertFalse(env2["stock.lot"].search([("name", "=", serial)]))
+        self.addCleanup(self._remove_committed_units, product_id)
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1 = api.Environment(cr1, api.SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, api.SUPERUSER_ID, {})
+            # Both transactions start before either has written anything.
+            env1["stock.lot"].search_count([("name", "=", serial)])
+            env2["stock.lot"].search_count([("name", "=", serial)])
+            env1["stock.lot"].create({"name": serial, "product_id": product_id})
+            cr1.commit()
+            self.assertFalse(env2["stock.lot"].search([("name", "=", serial)]))
 
-                def create_again():
-                    return env2["stock.lot"].create({"name": serial, "product_id": product_id})
+            def create_again():
+                return env2["stock.lot"].create({"name": serial, "product_id": product_id})
 
-                with (
-                    mute_logger("odoo.sql_db"),
-                    self.assertRaisesRegex(ValidationError, "serial number already exists"),
-                ):
-                    retrying(create_again, env2)
-                cr2.rollback()
-            with self.registry.cursor() as cr3:
-                cr3.execute("SELECT count(*) FROM stock_lot WHERE name = %s", [serial])
-                self.assertEqual(cr3.fetchone()[0], 1)
-        finally:
-            with self.registry.cursor() as cr4:
-                cr4.execute("DELETE FROM stock_lot WHERE product_id = %s", [product_id])
-                env4 = api.Environment(cr4, api.SUPERUSER_ID, {})
-                env4["product.template"].browse(template_id).unlink()
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaisesRegex(ValidationError, "serial number already exists"),
+            ):
+                retrying(create_again, env2)
+            cr2.rollback()
+        with self.registry.cursor() as cr3:
+            cr3.execute("SELECT count(*) FROM stock_lot WHERE name = %s", [serial])
+            self.assertEqual(cr3.fetchone()[0], 1)
+
+    def _remove_committed_units(self, product_id):
+        """Remove the committed product and its units (with their chatter), pass or fail."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            product = env["product.product"].browse(product_id)
+            env["stock.lot"].search([("product_id", "=", product_id)]).unlink()
+            product.product_tmpl_id.unlink()

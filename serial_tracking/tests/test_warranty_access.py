@@ -2,43 +2,35 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .warranty_common import WarrantyCommon
+from .common import WarrantyCase
 
 
 @tagged("post_install", "-at_install")
-class TestWarrantyAccess(WarrantyCommon):
+class TestWarrantyAccess(WarrantyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.lot = cls._create_lots(cls.product, 1)
+        cls.lot = cls._receive_numbered(cls.product, 1)
         cls._deliver(cls.lot, cls.customer)
         cls.coverage = cls.lot.serial_warranty_ids
-        cls.sales_user = new_test_user(
-            cls.env, login="war_sales", groups="sales_team.group_sale_salesman"
-        )
-        cls.stock_user = new_test_user(cls.env, login="war_stock", groups="stock.group_stock_user")
-        cls.manager = new_test_user(
-            cls.env, login="war_manager", groups="stock.group_stock_manager"
-        )
-        cls.portal_user = new_test_user(cls.env, login="war_portal", groups="base.group_portal")
 
     def test_sales_user_reads_but_cannot_edit(self):
-        coverage = self.coverage.with_user(self.sales_user)
+        coverage = self.coverage.with_user(self.salesman)
         self.assertEqual(coverage.date_end, self.coverage.date_end)
         with self.assertRaises(AccessError):
             coverage.write({"date_end": "2099-12-31"})
         with self.assertRaises(AccessError):
             coverage.unlink()
         with self.assertRaises(AccessError):
-            self.env["serial.warranty"].with_user(self.sales_user).create(
+            self.env["serial.warranty"].with_user(self.salesman).create(
                 self.env["serial.warranty"]._serial_prepare_vals(
                     self.term_delivery, self.product, self.coverage.date_start, lot=self.lot
                 )
             )
         with self.assertRaises(AccessError):
-            self.term_delivery.with_user(self.sales_user).write({"duration": 10})
+            self.term_delivery.with_user(self.salesman).write({"duration": 10})
 
     def test_portal_user_cannot_read_or_edit(self):
         with self.assertRaises(AccessError):
@@ -50,15 +42,15 @@ class TestWarrantyAccess(WarrantyCommon):
         self.assertTrue(self.coverage.with_user(self.stock_user).read(["state"]))
         with self.assertRaises(AccessError):
             self.coverage.with_user(self.stock_user).write({"date_end": "2099-12-31"})
-        self.coverage.with_user(self.manager).action_void()
+        self.coverage.with_user(self.stock_manager).action_void()
         self.assertEqual(self.coverage.state, "void")
 
     def test_sales_user_triggers_coverage_without_rights(self):
         """Confirming an order starts coverage even if the user cannot create any."""
-        product = self._create_serial_product("Sale-trigger", self.term_sale)
+        product = self._create_covered_product("Sale-trigger", self.term_sale)
         order = self._sell([(product, 1)], confirm=False)
-        order.user_id = self.sales_user
-        order.with_user(self.sales_user).action_confirm()
+        order.user_id = self.salesman
+        order.with_user(self.salesman).action_confirm()
         self.assertEqual(order.order_line.sudo().serial_warranty_ids.state, "pending")
 
     def test_multi_company(self):
@@ -68,13 +60,7 @@ class TestWarrantyAccess(WarrantyCommon):
         )
         shared_term = self.term_delivery
         self.assertFalse(shared_term.company_id, "terms without company are shared")
-        user = new_test_user(
-            self.env,
-            login="war_other",
-            groups="stock.group_stock_user",
-            company_id=other.id,
-            company_ids=[(6, 0, other.ids)],
-        )
+        user = self._create_user("war_other", "stock.group_stock_user", other)
         terms = self.env["serial.warranty.term"].with_user(user).search([])
         self.assertIn(other_term, terms)
         self.assertIn(shared_term, terms)
@@ -92,10 +78,10 @@ class TestWarrantyAccess(WarrantyCommon):
             [(self.extension, 1, {"serial_extended_lot_ids": [Command.set(self.lot.ids)]})],
             confirm=False,
         )
-        order.user_id = self.sales_user
-        order.with_user(self.sales_user).action_confirm()
+        order.user_id = self.salesman
+        order.with_user(self.salesman).action_confirm()
         extension = self.lot.serial_warranty_ids.filtered(lambda w: w.origin == "extension")
         self.assertEqual(extension.date_start, self.coverage.date_end + timedelta(days=1))
         # the order line shows the serials to the salesperson
-        line = order.order_line.with_user(self.sales_user)
+        line = order.order_line.with_user(self.salesman)
         self.assertEqual(line.serial_extended_lot_ids.mapped("name"), [self.lot.name])

@@ -6,11 +6,11 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..models.serial_warranty import covered_until
-from .warranty_common import WarrantyCommon
+from .common import WarrantyCase
 
 
 @tagged("post_install", "-at_install")
-class TestWarrantyDates(WarrantyCommon):
+class TestWarrantyDates(WarrantyCase):
     def _term(self, duration, unit):
         return self.env["serial.warranty.term"].create(
             {"name": f"{duration} {unit}", "duration": duration, "duration_unit": unit}
@@ -73,7 +73,7 @@ class TestWarrantyDates(WarrantyCommon):
 
     def test_delivery_date_in_company_time_zone(self):
         self.company.partner_id.tz = "Pacific/Auckland"
-        lot = self._create_lots(self.product, 1)
+        lot = self._receive_numbered(self.product, 1)
         with freeze_time("2026-03-31 12:00:00"):
             self._deliver(lot, self.customer)
         coverage = lot.serial_warranty_ids
@@ -81,7 +81,7 @@ class TestWarrantyDates(WarrantyCommon):
         self.assertEqual(coverage.date_end, date(2028, 3, 31))
 
     def test_state_follows_the_calendar(self):
-        lot = self._create_lots(self.product, 1)
+        lot = self._receive_numbered(self.product, 1)
         with freeze_time("2026-01-10 09:00:00"):
             self._deliver(lot, self.customer)
             coverage = lot.serial_warranty_ids
@@ -102,7 +102,7 @@ class TestWarrantyDates(WarrantyCommon):
             )
 
     def test_future_coverage_is_pending_until_it_starts(self):
-        lot = self._create_lots(self.product, 1)
+        lot = self._receive_numbered(self.product, 1)
         with freeze_time("2026-05-01"):
             coverage = self.env["serial.warranty"].create(
                 self.env["serial.warranty"]._serial_prepare_vals(

@@ -6,15 +6,15 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .warranty_common import WarrantyCommon
+from .common import WarrantyCase
 
 
 @tagged("post_install", "-at_install")
-class TestWarrantyExtension(WarrantyCommon):
+class TestWarrantyExtension(WarrantyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.lots = cls._create_lots(cls.product, 2)
+        cls.lots = cls._receive_numbered(cls.product, 2)
         with freeze_time("2026-01-15 10:00:00"):
             cls._deliver(cls.lots, cls.customer)
         # standard coverage: 2026-01-15 .. 2028-01-14
@@ -101,7 +101,7 @@ class TestWarrantyExtension(WarrantyCommon):
     def test_extension_for_serial_of_someone_else_refused(self):
         order = self._sell(
             [(self.extension, 1, {"serial_extended_lot_ids": [Command.set(self.lots[0].ids)]})],
-            partner=self.customer_b,
+            partner=self.customer_2,
             confirm=False,
         )
         with self.assertRaisesRegex(UserError, self.lots[0].name):
@@ -110,7 +110,7 @@ class TestWarrantyExtension(WarrantyCommon):
         self.assertFalse(self.lots.serial_warranty_ids.filtered(lambda w: w.origin == "extension"))
 
     def test_extension_for_unit_in_stock_refused(self):
-        in_stock = self._create_lots(self.product, 1, prefix="STK")
+        in_stock = self._receive_numbered(self.product, 1, prefix="STK")
         order = self._sell(
             [(self.extension, 1, {"serial_extended_lot_ids": [Command.set(in_stock.ids)]})],
             confirm=False,

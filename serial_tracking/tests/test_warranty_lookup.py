@@ -1,17 +1,17 @@
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
-from .warranty_common import WarrantyCommon
+from .common import WarrantyCase
 
 
 @tagged("post_install", "-at_install")
-class TestWarrantyLookup(WarrantyCommon):
+class TestWarrantyLookup(WarrantyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.lot = cls._create_lots(cls.product, 1)
+        cls.lot = cls._receive_numbered(cls.product, 1)
         cls._deliver(cls.lot, cls.customer)
-        cls.gtin_product = cls._create_serial_product("Pump", cls.term_delivery)
+        cls.gtin_product = cls._create_covered_product("Pump", cls.term_delivery)
         cls.gtin_product.write(
             {"barcode": "09506000134376", "serial_identifier_type": "gtin_serial"}
         )
@@ -55,8 +55,7 @@ class TestWarrantyLookup(WarrantyCommon):
             form.save().action_open_unit()
 
     def test_lookup_is_a_few_indexed_queries(self):
-        user = new_test_user(self.env, login="war_desk", groups="stock.group_stock_user")
-        Lot = self.env["stock.lot"].with_user(user)
+        Lot = self.env["stock.lot"].with_user(self.stock_user)
         Lot.serial_warranty_info(self.lot.name)  # warm the access caches
         self.env.invalidate_all()
         # The user's companies and the record rules' companies, the unit (its product

@@ -3,24 +3,16 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from .warranty_common import WarrantyCommon
+from .common import WarrantyCase
 
 
 @tagged("post_install", "-at_install")
-class TestWarrantyReminder(WarrantyCommon):
+class TestWarrantyReminder(WarrantyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.salesman = cls.env["res.users"].create(
-            {
-                "name": "Warranty Desk",
-                "login": "warranty_desk",
-                "email": "desk@example.com",
-                "groups_id": [(6, 0, [cls.env.ref("stock.group_stock_user").id])],
-            }
-        )
-        cls.company.serial_warranty_responsible_id = cls.salesman
-        cls.lots = cls._create_lots(cls.product, 120)
+        cls.company.serial_warranty_responsible_id = cls.stock_user
+        cls.lots = cls._receive_numbered(cls.product, 120)
         with freeze_time("2026-01-15 10:00:00"):
             cls._deliver(cls.lots, cls.customer)  # covered until 2028-01-14
         cls.coverages = cls.lots.serial_warranty_ids
@@ -42,7 +34,7 @@ class TestWarrantyReminder(WarrantyCommon):
             self.env["serial.warranty"]._cron_send_reminders(batch_size=50)
             activities = self._activities()
             self.assertEqual(len(activities), 120)
-            self.assertEqual(activities.user_id, self.salesman)
+            self.assertEqual(activities.user_id, self.stock_user)
             self.assertEqual(activities.activity_type_id, self.todo)
             self.assertEqual(
                 set(activities.mapped("date_deadline")), set(self.coverages.mapped("date_end"))
@@ -66,7 +58,7 @@ class TestWarrantyReminder(WarrantyCommon):
         self.assertEqual(len(self._activities()), 120)
 
     def test_term_responsible_and_email(self):
-        term_user = self.salesman.copy({"login": "term_owner", "name": "Term Owner"})
+        term_user = self.stock_user.copy({"login": "term_owner", "name": "Term Owner"})
         self.term_delivery.responsible_user_id = term_user
         self.company.serial_warranty_reminder_email = True
         self.company.serial_warranty_reminder_days = 10

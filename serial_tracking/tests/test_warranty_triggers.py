@@ -5,15 +5,15 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from .warranty_common import WarrantyCommon
+from .common import WarrantyCase
 
 
 @tagged("post_install", "-at_install")
-class TestWarrantyTriggers(WarrantyCommon):
+class TestWarrantyTriggers(WarrantyCase):
     def test_delivery_starts_one_coverage_per_unit(self):
-        lots = self._create_lots(self.product, 3)
-        no_term = self._create_serial_product("No warranty", False)
-        other = self._create_lots(no_term, 1)
+        lots = self._receive_numbered(self.product, 3)
+        no_term = self._create_covered_product("No warranty", False)
+        other = self._receive_numbered(no_term, 1)
         with freeze_time("2026-02-10 10:00:00"):
             picking = self._deliver(lots, self.customer)
             self._deliver(other, self.customer)
@@ -34,21 +34,21 @@ class TestWarrantyTriggers(WarrantyCommon):
         contact = self.env["res.partner"].create(
             {"name": "Buyer", "parent_id": self.customer.id, "type": "delivery"}
         )
-        lot = self._create_lots(self.product, 1)
+        lot = self._receive_numbered(self.product, 1)
         self._deliver(lot, contact)
         self.assertEqual(lot.serial_warranty_ids.partner_id, self.customer)
 
     def test_internal_moves_start_nothing(self):
-        lot = self._create_lots(self.product, 1)
+        lot = self._receive_numbered(self.product, 1)
         shelf = self.env["stock.location"].create(
             {"name": "Shelf", "location_id": self.stock_location.id, "usage": "internal"}
         )
-        self._move(lot, self.stock_location, shelf, self.customer, self.warehouse.int_type_id)
+        self._move_units(lot, self.warehouse.int_type_id, self.customer, self.stock_location, shelf)
         self.assertFalse(lot.serial_warranty_ids)
 
     def test_sale_trigger_pending_until_delivery(self):
-        product = self._create_serial_product("Sold phone", self.term_sale)
-        lots = self._create_lots(product, 2)
+        product = self._create_covered_product("Sold phone", self.term_sale)
+        lots = self._receive_numbered(product, 2)
         with freeze_time("2026-01-31 15:00:00"):
             order = self._sell([(product, 2)])
             line = order.order_line
@@ -69,8 +69,8 @@ class TestWarrantyTriggers(WarrantyCommon):
             self.assertEqual(lots.mapped("serial_warranty_state"), ["active"] * 2)
 
     def test_invoice_trigger(self):
-        product = self._create_serial_product("Invoiced phone", self.term_invoice)
-        lots = self._create_lots(product, 2)
+        product = self._create_covered_product("Invoiced phone", self.term_invoice)
+        lots = self._receive_numbered(product, 2)
         order = self._sell([(product, 2)])
         with freeze_time("2026-04-01 10:00:00"):
             self._deliver_order(order, lots)
@@ -92,9 +92,9 @@ class TestWarrantyTriggers(WarrantyCommon):
         self.assertEqual(len(lots.serial_warranty_ids), 2)
 
     def test_invoice_before_delivery(self):
-        product = self._create_serial_product("Prepaid phone", self.term_invoice)
+        product = self._create_covered_product("Prepaid phone", self.term_invoice)
         product.invoice_policy = "order"
-        lot = self._create_lots(product, 1)
+        lot = self._receive_numbered(product, 1)
         order = self._sell([(product, 1)])
         invoice = order._create_invoices()
         invoice.invoice_date = date(2026, 4, 2)
@@ -108,9 +108,9 @@ class TestWarrantyTriggers(WarrantyCommon):
         self.assertEqual(lot.serial_warranty_ids.invoice_id, invoice)
 
     def test_sale_trigger_with_serials_captured_on_the_order(self):
-        product = self._create_serial_product("Captured phone", self.term_sale)
+        product = self._create_covered_product("Captured phone", self.term_sale)
         product.serial_sale_capture = True
-        lots = self._create_lots(product, 2)
+        lots = self._receive_numbered(product, 2)
         with freeze_time("2026-03-02 10:00:00"):
             order = self._sell([(product, 2, {"serial_lot_ids": [Command.set(lots.ids)]})])
             coverages = order.order_line.serial_warranty_ids

@@ -2,15 +2,15 @@ from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
 
-from odoo.addons.serial_tracking.tests.warranty_common import WarrantyCommon
+from odoo.addons.serial_tracking.tests.common import WarrantyCase
 
 
 @tagged("post_install", "-at_install")
-class TestWarrantyRepair(WarrantyCommon):
+class TestWarrantyRepair(WarrantyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.covered, cls.uncovered = cls._create_lots(cls.product, 2)
+        cls.covered, cls.uncovered = cls._receive_numbered(cls.product, 2)
         with freeze_time("2026-01-15 10:00:00"):
             cls._deliver(cls.covered, cls.customer)  # covered until 2028-01-14
 
