@@ -2,11 +2,11 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import SerialTrackingCommon
+from .common import SerialTrackingCase
 
 
 @tagged("post_install", "-at_install")
-class TestCaptureCompany(SerialTrackingCommon):
+class TestCaptureCompany(SerialTrackingCase):
     """The capture wizard checks serials against the company the lots will really get."""
 
     def _receipt_in(self, company, product):

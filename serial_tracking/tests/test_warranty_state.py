@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .warranty_common import WarrantyCommon
+from .common import WarrantyCase
 
 # Coverages of each unit: (start, end) periods, all ends included.
 COVERS = {
@@ -57,13 +57,13 @@ EXPECTED = {
 
 
 @tagged("post_install", "-at_install")
-class TestWarrantyStateToday(WarrantyCommon):
+class TestWarrantyStateToday(WarrantyCase):
     """The warranty state is right on any day, searched and grouped as displayed."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        lots = cls._create_lots(cls.product, len(COVERS), prefix="WST")
+        lots = cls._receive_numbered(cls.product, len(COVERS), prefix="WST")
         cls.units = dict(zip(COVERS, lots, strict=True))
         Warranty = cls.env["serial.warranty"]
         for key, periods in COVERS.items():
