@@ -21,3 +21,4 @@ from . import test_security_audit
 from . import test_capture_concurrency
 from . import test_hardening
 from . import test_reports_pdf
+from . import test_i18n
