@@ -813,13 +813,6 @@ SQL_OPEN_NOT_BLOCKING = """
      WHERE line.product_id = ANY(%(products)s) AND recall.state = 'open'
        AND recall.process_state = 'done' AND NOT coalesce(line.blocking, FALSE)
 """
-SQL_REASON_MISSING = """
-    SELECT count(*) FROM serial_recall_line line
-      JOIN serial_recall recall ON recall.id = line.recall_id
-      JOIN stock_lot lot ON lot.id = line.lot_id
-     WHERE line.product_id = ANY(%(products)s) AND recall.state = 'open' AND line.blocking
-       AND position(recall.name || ':' IN coalesce(lot.serial_block_reason, '')) = 0
-"""
 
 RECEIPT_CHECKS = [
     ("dups", "serials stored more than once", SQL_IMEI_DUPS),
@@ -844,7 +837,6 @@ RECALL_CHECKS = [
     ("held2x", "blocked units still reserved for a delivery", SQL_BLOCKED_RESERVED),
     ("broken", "units blocked without an open campaign, or the reverse", SQL_BLOCK_MISMATCH),
     ("broken", "units of open campaigns not blocking", SQL_OPEN_NOT_BLOCKING),
-    ("broken", "block reasons not naming an open campaign", SQL_REASON_MISSING),
 ]
 COLUMNS = ("dups", "held2x", "broken")
 

@@ -20,6 +20,7 @@ class SaleOrder(models.Model):
         "order_line.serial_open_lot_ids.serial_blocked",
         "order_line.serial_open_lot_ids.serial_block_reason",
     )
+    @api.depends_context("lang")
     def _compute_serial_warning(self):
         for order in self:
             items = []

@@ -350,7 +350,7 @@ class SerialRecall(models.Model):
                     _(
                         "%(recall)s cannot be opened: it is already %(state)s.",
                         recall=recall.name,
-                        state=dict(RECALL_STATES)[recall.state].lower(),
+                        state=recall._state_label().lower(),
                     )
                 )
             if not recall.scope_computed:
@@ -460,7 +460,7 @@ class SerialRecall(models.Model):
                     _(
                         "%(recall)s is %(state)s and cannot be cancelled.",
                         recall=recall.name,
-                        state=dict(RECALL_STATES)[recall.state].lower(),
+                        state=recall._state_label().lower(),
                     )
                 )
         blocking = self.env["serial.recall.line"].search(
@@ -858,7 +858,7 @@ class SerialRecall(models.Model):
 
         A large campaign must stop sales of its units right away, not after the
         background job reached them. One ORM write on all the lines: the units'
-        blocking status and reason follow through their dependencies (a few set-based
+        blocking status follows through its dependencies (a few set-based
         queries, none per unit), and so does everything depending on them.
         """
         self.ensure_one()
@@ -866,7 +866,7 @@ class SerialRecall(models.Model):
             [("recall_id", "=", self.id), ("blocking", "=", False)]
         )
         lines.sudo().write({"blocking": True})
-        lines.lot_id.flush_recordset(["serial_blocked", "serial_block_reason"])
+        lines.lot_id.flush_recordset(["serial_blocked"])
 
     def _finish_open(self):
         self.ensure_one()
@@ -1105,6 +1105,11 @@ class SerialRecall(models.Model):
     # Helpers
     # ------------------------------------------------------------------
 
+    def _state_label(self):
+        """Label of the campaign's state, in the user's language."""
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
     def _check_manager(self):
         if not self.env.user.has_group("serial_tracking.group_serial_tracking_manager"):
             raise AccessError(_("Only Serial Tracking managers can run recall campaigns."))
@@ -1121,7 +1126,7 @@ class SerialRecall(models.Model):
                 " - %(serial)s (%(product)s): %(state)s",
                 serial=line.lot_id.name,
                 product=line.product_id.display_name,
-                state=dict(line._fields["state"].selection)[line.state],
+                state=line._state_label(),
             )
             for line in lines[:limit]
         )
@@ -1139,5 +1144,5 @@ class SerialRecall(models.Model):
         return _(
             "not released by recall %(name)s (%(state)s)",
             name=self.name,
-            state=dict(line._fields["state"].selection)[line.state].lower(),
+            state=line._state_label().lower(),
         )

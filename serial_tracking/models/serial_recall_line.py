@@ -129,6 +129,11 @@ class SerialRecallLine(models.Model):
         guard.check_write(self, vals, self._system_fields())
         return super().write(vals)
 
+    def _state_label(self):
+        """Label of the line's state, in the user's language."""
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
     def _sudo_write(self, vals):
         """Write what the flow decided, once the user's access to ``self`` is checked."""
         self.check_access("write")
@@ -186,7 +191,12 @@ class SerialRecallLine(models.Model):
             vals["note"] = note
         self._sudo_write(vals)
         self._log_on_campaigns(
-            _("Resolved as %(resolution)s", resolution=dict(RESOLUTIONS)[resolution].lower())
+            _(
+                "Resolved as %(resolution)s",
+                resolution=dict(self._fields["resolution"]._description_selection(self.env))[
+                    resolution
+                ].lower(),
+            )
         )
         return True
 
@@ -203,9 +213,7 @@ class SerialRecallLine(models.Model):
                             " - %(serial)s: campaign %(recall)s is %(state)s",
                             serial=line.lot_id.name,
                             recall=line.recall_id.name,
-                            state=dict(line.recall_id._fields["state"].selection)[
-                                line.recall_id.state
-                            ].lower(),
+                            state=line.recall_id._state_label().lower(),
                         )
                         for line in closed
                     ),

@@ -119,10 +119,12 @@ class StockLot(models.Model):
         index=True,
         help="The unit may not be reserved, sold or delivered.",
     )
+    # Not stored: the text is written in the language of whoever reads it.
     serial_block_reason = fields.Char(
         string="Block Reason",
-        compute="_compute_serial_blocked",
-        store=True,
+        compute="_compute_serial_block_reason",
+        search="_search_serial_block_reason",
+        help="Why the unit is blocked: open recall, reported stolen or lost, quarantine.",
     )
     serial_sale_line_ids = fields.Many2many(
         "sale.order.line",
@@ -273,7 +275,14 @@ class StockLot(models.Model):
             return f"G|{name}"
         return f"P|{product.id}|{company_id or 0}|{name}"
 
+    @api.depends("serial_loss_state", "serial_quarantine", "serial_recall_line_ids.blocking")
+    def _compute_serial_blocked(self):
+        reasons = self._get_serial_block_reasons()
+        for lot in self:
+            lot.serial_blocked = bool(reasons.get(lot.id))
+
     @api.depends(
+        "serial_blocked",
         "serial_loss_state",
         "serial_quarantine",
         "serial_quarantine_reason",
@@ -285,12 +294,37 @@ class StockLot(models.Model):
         "serial_recall_line_ids.recall_id.name",
         "serial_recall_line_ids.recall_id.title",
     )
-    def _compute_serial_blocked(self):
-        reasons = self._get_serial_block_reasons()
+    @api.depends_context("lang")
+    def _compute_serial_block_reason(self):
+        reasons = self.filtered("serial_blocked")._get_serial_block_reasons()
         for lot in self:
-            lot_reasons = reasons.get(lot.id) or []
-            lot.serial_blocked = bool(lot_reasons)
-            lot.serial_block_reason = "; ".join(lot_reasons) or False
+            lot.serial_block_reason = "; ".join(reasons.get(lot.id) or []) or False
+
+    def _search_serial_block_reason(self, operator, value):
+        """Match the reasons as the user reads them (in their language).
+
+        Only blocked units have a reason: their reasons are built and compared here,
+        as the field is not stored.
+        """
+        if operator in ("=", "!=") and not value:
+            return [("serial_blocked", "=" if operator == "!=" else "!=", True)]
+        positive = {
+            "=": lambda text: text == value,
+            "ilike": lambda text: str(value).casefold() in text.casefold(),
+            "like": lambda text: str(value) in text,
+        }
+        negative = {"!=": "=", "not ilike": "ilike", "not like": "like"}
+        match = positive.get(negative.get(operator, operator))
+        if match is None:
+            raise UserError(
+                self.env._(
+                    "Block reasons cannot be searched with the operator %(operator)s.",
+                    operator=operator,
+                )
+            )
+        blocked = self.sudo().search([("serial_blocked", "=", True)])
+        ids = [lot.id for lot in blocked if match(lot.serial_block_reason or "")]
+        return [("id", "not in" if operator in negative else "in", ids)]
 
     @api.depends(
         "serial_warranty_ids.void_date",
@@ -440,12 +474,11 @@ class StockLot(models.Model):
         own human readable reason.
         """
         reasons = defaultdict(list)
-        loss_labels = dict(LOSS_STATES)
         for lot in self:
             if lot.serial_loss_state != "none":
                 reasons[lot.id].append(
                     self.env._(
-                        "reported %(state)s", state=loss_labels[lot.serial_loss_state].lower()
+                        "reported %(state)s", state=self._serial_loss_label(lot.serial_loss_state)
                     )
                 )
             if lot.serial_quarantine:
@@ -542,7 +575,7 @@ class StockLot(models.Model):
         if lot.serial_loss_state != "none":
             return self.env._(
                 "registered as %(state)s (report %(ref)s): contact a Serial Tracking manager",
-                state=dict(LOSS_STATES)[lot.serial_loss_state].lower(),
+                state=self._serial_loss_label(lot.serial_loss_state),
                 ref=lot.serial_loss_reference or "-",
             )
         return self.env._("already exists")
@@ -550,8 +583,13 @@ class StockLot(models.Model):
     @api.model
     def _serial_issue_message(self, issue):
         """Translate an identifier issue for the user."""
-        template = identifiers.REASONS[issue.code]
-        return self.env._(template) % issue.params if issue.params else self.env._(template)
+        return self.env._(identifiers.REASONS[issue.code], **issue.params)
+
+    @api.model
+    def _serial_loss_label(self, loss_state):
+        """Theft/loss state as a word of a sentence, in the user's language."""
+        labels = dict(self._fields["serial_loss_state"]._description_selection(self.env))
+        return labels[loss_state].lower()
 
     @api.model
     def _serial_raise_problems(self, problems, title=None):
@@ -647,7 +685,9 @@ class StockLot(models.Model):
 
         Quarantine is a manager decision, checked on the user.
         """
-        guard.check_write(self, vals, self._serial_system_fields())
+        guard.check_write(
+            self, vals, self._serial_system_fields(), computed={"serial_block_reason"}
+        )
         if (
             QUARANTINE_FIELDS & set(vals)
             and not self.env.su
@@ -731,9 +771,12 @@ class StockLot(models.Model):
                 "serial_loss_note": note,
             }
         )
-        label = dict(LOSS_STATES)[loss_state]
         body = Markup("%s<br/>%s") % (
-            self.env._("Reported %(state)s on %(date)s.", state=label.lower(), date=date),
+            self.env._(
+                "Reported %(state)s on %(date)s.",
+                state=self._serial_loss_label(loss_state),
+                date=date,
+            ),
             self.env._("Reference: %(ref)s", ref=reference or "-"),
         )
         if note:
@@ -751,7 +794,7 @@ class StockLot(models.Model):
         bodies = {
             lot.id: self.env._(
                 "Theft/loss flag (%(state)s) cleared: %(reason)s",
-                state=lot.serial_loss_state,
+                state=self._serial_loss_label(lot.serial_loss_state),
                 reason=reason,
             )
             for lot in flagged
@@ -804,7 +847,6 @@ class StockLot(models.Model):
         """Stop a receipt or return of units registered stolen or lost."""
         flagged = self.filtered(lambda lot: lot.serial_loss_state != "none")
         if flagged:
-            labels = dict(LOSS_STATES)
             raise UserError(
                 self.env._(
                     "These units are registered as stolen or lost and cannot be taken "
@@ -815,7 +857,7 @@ class StockLot(models.Model):
                             " - %(serial)s (%(product)s): %(state)s, report %(ref)s",
                             serial=lot.name,
                             product=lot.product_id.display_name,
-                            state=labels[lot.serial_loss_state].lower(),
+                            state=self._serial_loss_label(lot.serial_loss_state),
                             ref=lot.serial_loss_reference or "-",
                         )
                         for lot in flagged
@@ -905,7 +947,8 @@ class StockLot(models.Model):
         current.write({"date_end": date, "end_reason": origin})
         previous = {own.lot_id.id: own.partner_id for own in current}
         company_partner_ids = set(self.env["res.company"].sudo().search([]).partner_id.ids)
-        origin_label = dict(self.env["serial.ownership"]._fields["origin"].selection)[origin]
+        origin_field = self.env["serial.ownership"]._fields["origin"]
+        origin_label = dict(origin_field._description_selection(self.env))[origin]
         log = origin not in self._serial_ownership_quiet_origins()
         vals_list = []
         bodies = {}
@@ -928,13 +971,23 @@ class StockLot(models.Model):
             )
             owner_groups[new_owner.id].append(lot.id)
             if log:
-                bodies[lot.id] = self.env._(
-                    "Ownership: %(old)s → %(new)s (%(origin)s%(doc)s).",
-                    old=previous.get(lot.id, self.env["res.partner"]).display_name
-                    or self.env._("none"),
-                    new=partner.display_name,
-                    origin=origin_label,
-                    doc=f", {picking.name}" if picking else "",
+                old = previous.get(lot.id, self.env["res.partner"]).display_name
+                old = old or self.env._("none")
+                bodies[lot.id] = (
+                    self.env._(
+                        "Ownership: %(old)s → %(new)s (%(origin)s, %(doc)s).",
+                        old=old,
+                        new=partner.display_name,
+                        origin=origin_label,
+                        doc=picking.name,
+                    )
+                    if picking
+                    else self.env._(
+                        "Ownership: %(old)s → %(new)s (%(origin)s).",
+                        old=old,
+                        new=partner.display_name,
+                        origin=origin_label,
+                    )
                 )
         records = insert_rows(Ownership, vals_list)
         for owner_id, lot_ids in owner_groups.items():

@@ -23,3 +23,4 @@ from . import test_capture_concurrency
 from . import test_hardening
 from . import test_capture_company
 from . import test_reports_pdf
+from . import test_i18n

@@ -78,7 +78,7 @@ class TestBlockingFollowsTheCampaign(RecallCase):
         lot = self.g["G2"]
         self.assertTrue(lot.serial_blocked)
         self.assertIn("Battery may overheat", lot.serial_block_reason)
-        # The reason names the campaign: it follows a new title, stored and searchable.
+        # The reason names the campaign: it follows a new title, and is searchable.
         recall.title = "Cells may swell"
         self.assertIn("Cells may swell", lot.serial_block_reason)
         Lot = self.env["stock.lot"]

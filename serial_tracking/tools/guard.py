@@ -4,7 +4,9 @@ Odoo's ``readonly`` is a view attribute: an RPC client can still write any field
 addon's models keep two kinds of values that must only ever come from its own code:
 
 - stored computed fields (``serial_blocked``, a warranty's ``state``, counters...):
-  nobody writes them, their compute method is the only source;
+  nobody writes them, their compute method is the only source; nor the non-stored
+  ones a model names (``serial_block_reason``), whose value written would only sit
+  in the cache and look saved;
 - state fields that only a flow changes (``serial_state``, the owner, the theft
   registry...): the flow checks who may do it, then writes as superuser.
 """
@@ -28,13 +30,14 @@ def readonly_computed(model, fnames):
     )
 
 
-def check_write(records, vals, system_fields=()):
+def check_write(records, vals, system_fields=(), computed=()):
     """Refuse ``vals`` that set a computed field, or a system field without sudo.
 
     ``system_fields`` are written by the addon's flows only, as superuser after their
-    own access checks. Raises ``AccessError`` naming the fields.
+    own access checks; ``computed`` names non-stored computed fields refused like the
+    stored ones. Raises ``AccessError`` naming the fields.
     """
-    forbidden = readonly_computed(records, vals)
+    forbidden = sorted(set(readonly_computed(records, vals)) | (set(computed) & set(vals)))
     if not records.env.su:
         forbidden += sorted(set(system_fields) & set(vals))
     if forbidden:
@@ -87,7 +90,7 @@ def _forbidden_message(model, fnames):
         "%(fields)s of %(model)s cannot be set directly: they follow from the unit's "
         "moves and from the actions made for them (report, recall, return...).",
         fields=labels,
-        model=model._description,
+        model=model.env["ir.model"]._get(model._name).name or model._description,
     )
 
 

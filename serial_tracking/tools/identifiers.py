@@ -7,7 +7,8 @@ Validators return ``None`` when the value is valid, else a :class:`SerialIssue`
 carrying a reason ``code`` and its ``params``. :data:`REASONS` maps every code to an
 English template with named placeholders; the Odoo layer translates that template
 (``env._(REASONS[issue.code], **issue.params)``) instead of using ``issue.message``,
-which is the untranslated English text.
+which is the untranslated English text. The templates are marked with :func:`_lt` so
+that Odoo's translation export finds them.
 
 Validators check the value exactly as given: call :func:`normalize_serial` first
 (strip, upper-case VIN/IMEI) so that what is checked is what gets stored.
@@ -27,40 +28,57 @@ GTIN_LENGTHS = (8, 12, 13, 14)
 
 IDENTIFIER_TYPES = ("free", "imei", "vin", "gtin_serial")
 
+
+def _lt(template):
+    """Mark ``template`` for translation; return it unchanged.
+
+    Odoo's export collects the literal argument of every ``_lt(...)`` call in the
+    addon's Python files: this no-op keeps the module free of Odoo imports while the
+    templates still reach the addon's ``.pot``.
+    """
+    return template
+
+
 REASONS = {
     # any identifier type
-    "empty": "the serial number is empty",
-    "control_chars": "the serial number contains control or invisible characters",
-    "free_length": "a serial number has at most %(max)s characters, not %(length)s",
+    "empty": _lt("the serial number is empty"),
+    "control_chars": _lt("the serial number contains control or invisible characters"),
+    "free_length": _lt("a serial number has at most %(max)s characters, not %(length)s"),
     # IMEI
-    "imei_length": "an IMEI has exactly 15 digits, not %(length)s",
-    "imei_digits": "an IMEI contains digits only",
-    "imei_check": "wrong IMEI check digit (expected %(expected)s)",
+    "imei_length": _lt("an IMEI has exactly 15 digits, not %(length)s"),
+    "imei_digits": _lt("an IMEI contains digits only"),
+    "imei_check": _lt("wrong IMEI check digit (expected %(expected)s)"),
     # VIN
-    "vin_length": "a VIN has exactly 17 characters, not %(length)s",
-    "vin_chars": "a VIN uses only digits and capital letters except I, O and Q "
-    "(not allowed: %(chars)s)",
-    "vin_check": "wrong VIN check digit in position 9 (expected %(expected)s)",
+    "vin_length": _lt("a VIN has exactly 17 characters, not %(length)s"),
+    "vin_chars": _lt(
+        "a VIN uses only digits and capital letters except I, O and Q (not allowed: %(chars)s)"
+    ),
+    "vin_check": _lt("wrong VIN check digit in position 9 (expected %(expected)s)"),
     # GTIN
-    "gtin_length": "a GTIN has 8, 12, 13 or 14 digits, not %(length)s",
-    "gtin_digits": "a GTIN contains digits only",
-    "gtin_check": "wrong GTIN check digit (expected %(expected)s)",
+    "gtin_length": _lt("a GTIN has 8, 12, 13 or 14 digits, not %(length)s"),
+    "gtin_digits": _lt("a GTIN contains digits only"),
+    "gtin_check": _lt("wrong GTIN check digit (expected %(expected)s)"),
     # GS1 serial (AI 21)
-    "ai21_length": "a GS1 serial number (AI 21) has at most 20 characters, not %(length)s",
-    "ai21_chars": "a GS1 serial number (AI 21) may not contain %(chars)s",
+    "ai21_length": _lt("a GS1 serial number (AI 21) has at most 20 characters, not %(length)s"),
+    "ai21_chars": _lt("a GS1 serial number (AI 21) may not contain %(chars)s"),
     # GS1 element strings (GS1ParseError)
-    "gs1_empty": "the GS1 data is empty",
-    "gs1_syntax": "malformed GS1 data at position %(position)s: %(data)s",
-    "gs1_unknown_ai": "unknown GS1 application identifier at position %(position)s: %(data)s",
-    "gs1_truncated": "the value of AI (%(ai)s) needs %(expected)s characters, "
-    "only %(length)s remain",
-    "gs1_too_long": "the value of AI (%(ai)s) has at most %(max)s characters, not %(length)s",
-    "gs1_too_short": "the value of AI (%(ai)s) needs at least %(min)s characters, not %(length)s",
-    "gs1_not_digits": "the value of AI (%(ai)s) must contain digits only: %(value)s",
-    "gs1_bad_chars": "the value of AI (%(ai)s) contains characters that are not allowed: %(chars)s",
-    "gs1_check_digit": "wrong check digit in AI (%(ai)s) %(value)s (expected %(expected)s)",
-    "gs1_bad_date": "invalid date in AI (%(ai)s): %(value)s",
-    "gs1_duplicate_ai": "AI (%(ai)s) appears twice with different values",
+    "gs1_empty": _lt("the GS1 data is empty"),
+    "gs1_syntax": _lt("malformed GS1 data at position %(position)s: %(data)s"),
+    "gs1_unknown_ai": _lt("unknown GS1 application identifier at position %(position)s: %(data)s"),
+    "gs1_truncated": _lt(
+        "the value of AI (%(ai)s) needs %(expected)s characters, only %(length)s remain"
+    ),
+    "gs1_too_long": _lt("the value of AI (%(ai)s) has at most %(max)s characters, not %(length)s"),
+    "gs1_too_short": _lt(
+        "the value of AI (%(ai)s) needs at least %(min)s characters, not %(length)s"
+    ),
+    "gs1_not_digits": _lt("the value of AI (%(ai)s) must contain digits only: %(value)s"),
+    "gs1_bad_chars": _lt(
+        "the value of AI (%(ai)s) contains characters that are not allowed: %(chars)s"
+    ),
+    "gs1_check_digit": _lt("wrong check digit in AI (%(ai)s) %(value)s (expected %(expected)s)"),
+    "gs1_bad_date": _lt("invalid date in AI (%(ai)s): %(value)s"),
+    "gs1_duplicate_ai": _lt("AI (%(ai)s) appears twice with different values"),
 }
 
 

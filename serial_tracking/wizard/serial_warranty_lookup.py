@@ -99,7 +99,12 @@ class SerialWarrantyLookup(models.TransientModel):
         )
         return (
             "\n".join(
-                f"{line.recall_id.name} {line.recall_id.title or ''}: {line.state}"
+                self.env._(
+                    "%(recall)s %(title)s: %(state)s",
+                    recall=line.recall_id.name,
+                    title=line.recall_id.title,
+                    state=line._state_label(),
+                )
                 for line in lines
             )
             or False
