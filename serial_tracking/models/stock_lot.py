@@ -685,9 +685,7 @@ class StockLot(models.Model):
 
         Quarantine is a manager decision, checked on the user.
         """
-        guard.check_write(
-            self, vals, self._serial_system_fields(), computed={"serial_block_reason"}
-        )
+        guard.check_write(self, vals, self._serial_system_fields())
         if (
             QUARANTINE_FIELDS & set(vals)
             and not self.env.su

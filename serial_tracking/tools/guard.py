@@ -30,14 +30,13 @@ def readonly_computed(model, fnames):
     )
 
 
-def check_write(records, vals, system_fields=(), computed=()):
+def check_write(records, vals, system_fields=()):
     """Refuse ``vals`` that set a computed field, or a system field without sudo.
 
     ``system_fields`` are written by the addon's flows only, as superuser after their
-    own access checks; ``computed`` names non-stored computed fields refused like the
-    stored ones. Raises ``AccessError`` naming the fields.
+    own access checks. Raises ``AccessError`` naming the fields.
     """
-    forbidden = sorted(set(readonly_computed(records, vals)) | (set(computed) & set(vals)))
+    forbidden = readonly_computed(records, vals)
     if not records.env.su:
         forbidden += sorted(set(system_fields) & set(vals))
     if forbidden:
