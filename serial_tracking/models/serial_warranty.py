@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date
-from odoo.tools.sql import column_exists
+from odoo.tools.sql import column_exists, create_column
 
 from ..tools import guard
 from ..tools.bulk import insert_rows
@@ -17,6 +17,13 @@ WARRANTY_STATES = [
     ("active", "Active"),
     ("expired", "Expired"),
     ("void", "Void"),
+]
+
+
+VOID_CAUSES = [
+    ("return", "Returned"),
+    ("transfer", "Changed Owner"),
+    ("manual", "Voided by Hand"),
 ]
 
 
@@ -158,7 +165,15 @@ class SerialWarranty(models.Model):
         "account.move", index="btree_not_null", readonly=True, check_company=True
     )
     void_date = fields.Date(readonly=True, copy=False, index="btree_not_null")
-    void_reason = fields.Char(readonly=True, copy=False)
+    # Why a coverage was voided is kept as a cause, and the sentence is written in the
+    # reader's language when shown: nothing translated is stored.
+    void_cause = fields.Selection(
+        VOID_CAUSES,
+        readonly=True,
+        copy=False,
+    )
+    void_uid = fields.Many2one("res.users", string="Voided By", readonly=True, copy=False)
+    void_reason = fields.Char(compute="_compute_void_reason")
     reminder_date = fields.Date(
         string="Reminded On",
         readonly=True,
@@ -249,11 +264,24 @@ class SerialWarranty(models.Model):
         )
 
     def _auto_init(self):
-        # Versions before 18.0.1.1.0 stored the state (refreshed by a daily action).
-        if column_exists(self.env.cr, self._table, "state"):
-            self.env.cr.execute(
-                SQL("ALTER TABLE %s DROP COLUMN state", SQL.identifier(self._table))
+        # Versions before 18.0.1.1.0 stored the state (refreshed by a daily action) and
+        # the void reason as English text: keep the cause, drop the text.
+        cr, table = self.env.cr, SQL.identifier(self._table)
+        if column_exists(cr, self._table, "state"):
+            cr.execute(SQL("ALTER TABLE %s DROP COLUMN state", table))
+        if column_exists(cr, self._table, "void_reason"):
+            create_column(cr, self._table, "void_cause", "varchar")
+            cr.execute(
+                SQL(
+                    """UPDATE %s SET void_cause = CASE
+                           WHEN void_reason LIKE '%%returned%%' THEN 'return'
+                           WHEN void_reason LIKE '%%changed owner%%' THEN 'transfer'
+                           ELSE 'manual' END
+                     WHERE void_date IS NOT NULL""",
+                    table,
+                )
             )
+            cr.execute(SQL("ALTER TABLE %s DROP COLUMN void_reason", table))
         return super()._auto_init()
 
     @api.depends("lot_id", "term_id")
@@ -274,7 +302,7 @@ class SerialWarranty(models.Model):
     @api.model
     def _serial_system_fields(self):
         """Set by the flows that void, hand over or remind coverage, not by hand."""
-        return {"void_date", "void_reason", "reminder_date"}
+        return {"void_date", "void_cause", "void_uid", "reminder_date"}
 
     def action_void(self):
         """Manual void from the coverage form: Serial Tracking managers only.
@@ -285,7 +313,7 @@ class SerialWarranty(models.Model):
         if not self.env.user.has_group("serial_tracking.group_serial_tracking_manager"):
             raise AccessError(self.env._("Only Serial Tracking managers can void a warranty."))
         self.check_access("write")
-        self._serial_void(self.env._("voided by %(user)s", user=self.env.user.name))
+        self._serial_void("manual")
         return True
 
     def action_print_certificate(self):
@@ -329,20 +357,40 @@ class SerialWarranty(models.Model):
         """
         return insert_rows(self.sudo(), vals_list).with_env(self.env)
 
-    def _serial_void(self, reason):
-        """Void the coverages of ``self`` and say why in each unit's chatter."""
+    @api.depends("void_cause", "void_uid")
+    @api.depends_context("lang")
+    def _compute_void_reason(self):
+        for warranty in self:
+            warranty.void_reason = warranty._serial_void_reason()
+
+    def _serial_void_reason(self):
+        """Why the coverage was voided, in the user's language (empty if it was not)."""
+        cause = self.void_cause
+        if cause == "return":
+            return self.env._("the unit was returned and the term is not transferable")
+        if cause == "transfer":
+            return self.env._("the unit changed owner and the term is not transferable")
+        if cause == "manual":
+            return self.env._("voided by %(user)s", user=self.sudo().void_uid.name or "-")
+        return False
+
+    def _serial_void(self, cause):
+        """Void the coverages of ``self`` for ``cause`` (see ``VOID_CAUSES``), logged on
+        each unit's chatter."""
+        if cause not in dict(VOID_CAUSES):
+            raise UserError(self.env._("Unknown reason to void a warranty: %(cause)s", cause=cause))
         to_void = self.filtered(lambda w: w.state != "void")
         if not to_void:
             return
         today = self.env.company._serial_today()
-        to_void.sudo().write({"void_date": today, "void_reason": reason})
+        to_void.sudo().write({"void_date": today, "void_cause": cause, "void_uid": self.env.uid})
         to_void._serial_log(
             lambda w: self.env._(
                 "Warranty %(term)s (%(start)s - %(end)s) voided: %(reason)s",
                 term=w.term_id.name,
                 start=format_date(self.env, w.date_start),
                 end=format_date(self.env, w.date_end),
-                reason=reason,
+                reason=w._serial_void_reason(),
             )
         )
 

@@ -204,13 +204,17 @@ class StockLot(models.Model):
                 create_column(cr, self._table, "serial_warranty_end", "date")
             if table_exists(cr, "serial_warranty"):
                 cr.execute(self._serial_warranty_cover_sql())
-        if column_exists(cr, self._table, "serial_warranty_state"):
-            cr.execute(
-                SQL(
-                    "ALTER TABLE %s DROP COLUMN serial_warranty_state",
-                    SQL.identifier(self._table),
+        # Computed when read since 18.0.1.1.0 (the state changes with the date, the
+        # reason is shown in the reader's language): the old columns go.
+        for column in ("serial_warranty_state", "serial_block_reason"):
+            if column_exists(cr, self._table, column):
+                cr.execute(
+                    SQL(
+                        "ALTER TABLE %s DROP COLUMN %s",
+                        SQL.identifier(self._table),
+                        SQL.identifier(column),
+                    )
                 )
-            )
         return super()._auto_init()
 
     def _serial_warranty_cover_sql(self):
@@ -1048,11 +1052,7 @@ class StockLot(models.Model):
             .search([("lot_id", "in", lots.ids), ("state", "in", ("pending", "active"))])
         )
         kept = warranties.filtered("term_id.transferable")
-        if origin == "return":
-            reason = self.env._("the unit was returned and the term is not transferable")
-        else:
-            reason = self.env._("the unit changed owner and the term is not transferable")
-        (warranties - kept)._serial_void(reason)
+        (warranties - kept)._serial_void(origin)
         if origin == "transfer":
             for lot, coverages in kept.grouped("lot_id").items():
                 coverages._serial_set_partner(partner_by_lot[lot.id])

@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from ..tools.identifiers import REASONS
-from .common import SerialTrackingCommon
+from .common import SerialTrackingCase
 from .i18n_common import PLACEHOLDER, export_pot, pot_differences, repository_po_files
 
 
@@ -50,7 +50,7 @@ class TestTranslationTemplate(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestFrenchUser(SerialTrackingCommon):
+class TestFrenchUser(SerialTrackingCase):
     """A user working in French gets the addon's messages in French."""
 
     @classmethod

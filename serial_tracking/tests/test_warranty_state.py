@@ -79,7 +79,7 @@ class TestWarrantyStateToday(WarrantyCase):
                 cls.term_delivery, cls.product, date(2026, 1, 1), lot=cls.units["none"]
             )
         )
-        voided._serial_void("test")
+        voided._serial_void("manual")
         cls.lots = lots
 
     def test_stored_cover_of_each_unit(self):
@@ -122,7 +122,7 @@ class TestWarrantyStateToday(WarrantyCase):
 
     def test_state_on_any_day_without_scheduled_action(self):
         self.assertFalse(
-            self.env["ir.cron"].search([("code", "ilike", "_cron_refresh_state")]),
+            self.env["ir.actions.server"].search([("code", "ilike", "_cron_refresh_state")]),
             "no scheduled action is needed to keep the state right",
         )
         for day, expected in EXPECTED.items():
