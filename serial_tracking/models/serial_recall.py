@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import guard
+from .serial_recall_line import RELEASING_RESOLUTIONS
 
 RECALL_STATES = [
     ("draft", "Draft"),
@@ -25,8 +26,6 @@ RECALL_ACTIONS = [
     ("destroy", "Destroy"),
 ]
 
-# Resolutions after which a unit may be sold again once the campaign is closed.
-RELEASING_RESOLUTIONS = ("repaired", "replaced", "inspected_ok")
 
 # Campaigns with more lines than this are opened by the background job.
 DEFAULT_SYNC_LIMIT = 500

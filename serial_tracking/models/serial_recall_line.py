@@ -22,6 +22,9 @@ RESOLUTIONS = [
     ("inspected_ok", "Inspected OK"),
 ]
 
+# Resolutions after which a unit may be sold again once the campaign is closed.
+RELEASING_RESOLUTIONS = ("repaired", "replaced", "inspected_ok")
+
 
 class SerialRecallLine(models.Model):
     # Few indexes on purpose: a campaign inserts its lines in bulk (100,000+), and
@@ -149,6 +152,9 @@ class SerialRecallLine(models.Model):
     def action_return_wizard(self):
         return self._open_wizard("serial.recall.return.wizard", _("Register Returns"))
 
+    def action_release_wizard(self):
+        return self._open_wizard("serial.recall.resolve.wizard", _("Release Units"), mode="release")
+
     def action_mark_unreachable(self):
         self._check_open_campaign()
         done = self.filtered(lambda line: line.state == "resolved")
@@ -163,14 +169,17 @@ class SerialRecallLine(models.Model):
         self._log_on_campaigns(_("Marked unreachable"))
         return True
 
-    def _open_wizard(self, model, title):
+    def _open_wizard(self, model, title, mode=None):
+        context = {"default_line_ids": self.ids}
+        if mode:
+            context["default_mode"] = mode
         return {
             "type": "ir.actions.act_window",
             "name": title,
             "res_model": model,
             "view_mode": "form",
             "target": "new",
-            "context": {"default_line_ids": self.ids},
+            "context": context,
         }
 
     # ------------------------------------------------------------------
@@ -178,10 +187,24 @@ class SerialRecallLine(models.Model):
     # ------------------------------------------------------------------
 
     def _resolve(self, resolution, date=None, note=False):
-        """Resolve the units of ``self`` (open campaigns only)."""
+        """Resolve the units of ``self``.
+
+        Lines of open campaigns; a Serial Tracking manager may also resolve the units
+        a closed campaign left unresolved (a forced close): a releasing resolution then
+        releases the unit at once, since the campaign will not close again.
+        """
         if resolution not in dict(RESOLUTIONS):
             raise UserError(_("Unknown resolution %(resolution)s.", resolution=resolution))
-        self._check_open_campaign()
+        late = self._check_workable_campaign()
+        resolved = late.filtered(lambda line: line.state == "resolved")
+        if resolved:
+            raise UserError(
+                _(
+                    "The campaign of these units is closed and they are already resolved; "
+                    "release them if they may be sold again:\n%(lines)s",
+                    lines=self.env["serial.recall"]._format_lines(resolved),
+                )
+            )
         vals = {
             "state": "resolved",
             "resolution": resolution,
@@ -190,15 +213,88 @@ class SerialRecallLine(models.Model):
         if note:
             vals["note"] = note
         self._sudo_write(vals)
+        label = self._resolution_label(resolution)
+        self._log_on_campaigns(_("Resolved as %(resolution)s", resolution=label))
+        if late:
+            late._log_on_units(
+                lambda line: _(
+                    "Recall %(recall)s (closed): resolved as %(resolution)s by %(user)s.",
+                    recall=line.recall_id.name,
+                    resolution=label,
+                    user=self.env.user.name,
+                )
+            )
+            if resolution in RELEASING_RESOLUTIONS:
+                late._release_units()
+        return True
+
+    def _release(self, reason):
+        """Release units a closed campaign keeps blocked (managers), saying why.
+
+        For a unit that stays blocked after the campaign closed, because it was never
+        resolved (forced close) or was resolved as destroyed or refunded and later
+        found fit for sale.
+        """
+        if not (reason or "").strip():
+            raise UserError(_("Say why the units are released."))
+        self._check_workable_campaign(closed_only=True)
+        still_open = self.filtered(lambda line: line.recall_id.state == "open")
+        if still_open:
+            raise UserError(
+                _(
+                    "Units are released when their campaign closes; while it is open, "
+                    "resolve them:\n%(lines)s",
+                    lines=self.env["serial.recall"]._format_lines(still_open),
+                )
+            )
+        not_blocked = self.filtered(lambda line: not line.blocking)
+        if not_blocked:
+            raise UserError(
+                _(
+                    "These units are not blocked by their campaign:\n%(lines)s",
+                    lines=self.env["serial.recall"]._format_lines(not_blocked),
+                )
+            )
+        self._release_units()
         self._log_on_campaigns(
-            _(
-                "Resolved as %(resolution)s",
-                resolution=dict(self._fields["resolution"]._description_selection(self.env))[
-                    resolution
-                ].lower(),
+            _("Released by %(user)s (%(reason)s)", user=self.env.user.name, reason=reason)
+        )
+        self._log_on_units(
+            lambda line: _(
+                "Released from recall %(recall)s (closed) by %(user)s: %(reason)s",
+                recall=line.recall_id.name,
+                user=self.env.user.name,
+                reason=reason,
             )
         )
         return True
+
+    def _release_units(self):
+        # Callers checked that the user is a Serial Tracking manager: waiting deliveries
+        # then reserve the released units, whatever the manager's Inventory rights.
+        blocking = self.filtered("blocking").sudo()
+        blocking.write({"blocking": False})
+        blocking._reserve_released_units()
+
+    def _resolution_label(self, resolution):
+        return dict(self._fields["resolution"]._description_selection(self.env))[resolution]
+
+    def _log_on_units(self, message):
+        """Log ``message(line)`` in the chatter of each line's unit."""
+        self.lot_id.sudo()._message_log_batch({line.lot_id.id: message(line) for line in self})
+
+    def _check_workable_campaign(self, closed_only=False):
+        """Refuse lines whose campaign does not let them be worked on; return the lines
+        of closed campaigns (managers only), worked on after the campaign ended."""
+        if not self:
+            raise UserError(_("Select the units first."))
+        closed = self.filtered(lambda line: line.recall_id.state == "closed")
+        if closed or closed_only:
+            self.env["serial.recall"]._check_manager()
+        wrong = self.filtered(lambda line: line.recall_id.state not in ("open", "closed"))
+        if wrong:
+            wrong._check_open_campaign()
+        return closed
 
     def _check_open_campaign(self):
         if not self:

@@ -1,7 +1,7 @@
 import contextlib
 from datetime import date
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..models.serial_recall import natural_key
@@ -269,7 +269,7 @@ class TestRecallFlow(RecallCase):
         # Units repaired and released while still at a customer stay where they are.
         self.assertEqual(self.w["W3"].serial_owner_id, self.customer_2)
         self.assertFalse(self.w["W3"].serial_blocked)
-        with self.assertRaisesRegex(UserError, "campaign is open"):
+        with self.assertRaisesRegex(UserError, "already resolved; release them"):
             destroyed._resolve("repaired")
 
     def test_close_refused_then_forced(self):
@@ -290,6 +290,63 @@ class TestRecallFlow(RecallCase):
         self.assertTrue(self.w["W6"].serial_blocked)
         self.assertIn("not released by recall", self.w["W6"].serial_block_reason)
         self.assertTrue(self.w["W4"].serial_blocked)
+
+    def _force_close(self, recall):
+        self.env["serial.recall.close.wizard"].create(
+            {"recall_id": recall.id, "force_reason": "Vendor took over the recall."}
+        ).action_confirm()
+        self.assertEqual(recall.state, "closed")
+
+    def _line(self, recall, name):
+        return recall.line_ids.filtered(lambda line: line.lot_id.name == name)
+
+    def test_units_left_by_a_forced_close_are_resolved_later(self):
+        recall = self._open_widget_recall()
+        picking = self._waiting_delivery(1)
+        self._force_close(recall)
+        unit = self.w["W6"]
+        self.assertTrue(unit.serial_blocked)
+        clerk = self._create_user("late_clerk", "serial_tracking.group_serial_tracking_user")
+        with self.assertRaises(AccessError):
+            self._line(recall, "W6").with_user(clerk)._resolve("inspected_ok")
+        manager = self._create_user("late_manager", "serial_tracking.group_serial_tracking_manager")
+        action = self._line(recall, "W6").with_user(manager).action_resolve_wizard()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(manager)
+            .with_context(**action["context"])
+            .create({"resolution": "inspected_ok", "note": "Checked at the bench."})
+        )
+        wizard.action_confirm()
+        self.assertEqual(self._line(recall, "W6").state, "resolved")
+        self.assertFalse(unit.serial_blocked, "released at once: the campaign is closed")
+        self.assertIn("resolved as inspected ok", unit.message_ids[0].body.lower())
+        self.assertIn("W6", recall.message_ids[0].body)
+        self.assertEqual(picking.move_line_ids.lot_id, unit, "a waiting delivery takes it")
+        # A non-releasing resolution keeps the unit blocked.
+        self._line(recall, "W7").with_user(manager)._resolve("destroyed")
+        self.assertTrue(self.w["W7"].serial_blocked)
+
+    def test_manager_releases_units_a_closed_campaign_keeps_blocked(self):
+        recall = self._open_widget_recall()
+        self._line(recall, "W4").action_mark_unreachable()
+        self._line(recall, "W8")._resolve("destroyed")
+        with self.assertRaisesRegex(UserError, "while it is open, resolve them"):
+            self._line(recall, "W8")._release("found intact")
+        self._force_close(recall)
+        lines = self._line(recall, "W4") | self._line(recall, "W8")
+        self.assertTrue(all(lines.lot_id.mapped("serial_blocked")))
+        with self.assertRaisesRegex(UserError, "why"):
+            lines._release(" ")
+        clerk = self._create_user("rel_clerk", "serial_tracking.group_serial_tracking_user")
+        with self.assertRaises(AccessError):
+            lines.with_user(clerk)._release("found intact")
+        lines._release("Found intact in the back store.")
+        self.assertFalse(any(lines.lot_id.mapped("serial_blocked")))
+        self.assertIn("Found intact in the back store.", self.w["W8"].message_ids[0].body)
+        self.assertIn("Found intact in the back store.", recall.message_ids[0].body)
+        with self.assertRaisesRegex(UserError, "not blocked"):
+            lines._release("again")
 
     def test_cancel_releases_only_campaign_blocks(self):
         self.w["W7"].write({"serial_quarantine": True, "serial_quarantine_reason": "damaged"})

@@ -7,14 +7,18 @@ class SerialRecallResolveWizard(models.TransientModel):
     _name = "serial.recall.resolve.wizard"
     _description = "Resolve Recalled Units"
 
-    line_ids = fields.Many2many("serial.recall.line", string="Units", required=True)
-    resolution = fields.Selection(RESOLUTIONS, required=True, default="inspected_ok")
-    date_resolved = fields.Date(
-        string="Resolved On", required=True, default=fields.Date.context_today
+    mode = fields.Selection(
+        [("resolve", "Resolve"), ("release", "Release")], required=True, default="resolve"
     )
+    line_ids = fields.Many2many("serial.recall.line", string="Units", required=True)
+    resolution = fields.Selection(RESOLUTIONS, default="inspected_ok")
+    date_resolved = fields.Date(string="Resolved On", default=fields.Date.context_today)
     note = fields.Text()
 
     def action_confirm(self):
         self.ensure_one()
-        self.line_ids._resolve(self.resolution, self.date_resolved, self.note)
+        if self.mode == "release":
+            self.line_ids._release(self.note)
+        else:
+            self.line_ids._resolve(self.resolution or "inspected_ok", self.date_resolved, self.note)
         return {"type": "ir.actions.act_window_close"}
