@@ -24,6 +24,7 @@ SERIAL_STATES = [
     ("scrapped", "Scrapped"),
     ("consumed", "Consumed"),
     ("vendor", "Returned to Vendor"),
+    ("lost", "Stolen/Lost"),
 ]
 
 LOSS_FIELDS = {
@@ -784,8 +785,142 @@ class StockLot(models.Model):
         if note:
             body += Markup("<br/>") + note
         self._message_log_batch({lot.id: body for lot in self})
+        self._serial_write_off_lost()
 
-    def _serial_clear_loss(self, reason):
+    def _serial_write_off_lost(self):
+        """Take the units of ``self`` found in our stock out of it, to the inventory
+        loss location, by a done inventory move: on hand, forecast and valuation
+        follow, as when a count finds a unit missing. Their reservations go first."""
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", self.ids),
+                    ("quantity", ">", 0),
+                    ("location_id.usage", "=", "internal"),
+                ]
+            )
+        )
+        if not quants:
+            return
+        quants.lot_id._serial_unreserve(self.env._("reported stolen or lost"))
+        Move = self.env["stock.move"].sudo()
+        vals_list = []
+        for quant in quants:
+            loss = quant.product_id.with_company(quant.company_id).property_stock_inventory
+            name = self.env._(
+                "%(serial)s reported %(state)s",
+                serial=quant.lot_id.name,
+                state=self._serial_loss_label(quant.lot_id.serial_loss_state),
+            )
+            vals_list.append(
+                quant.with_context(inventory_name=name)._get_inventory_move_values(
+                    quant.quantity, quant.location_id, loss, package_id=quant.package_id
+                )
+            )
+        moves = Move.with_context(inventory_mode=False).create(vals_list)
+        moves._action_done()
+        self.browse(quants.lot_id.ids)._message_log_batch(
+            {
+                ml.lot_id.id: self.env._(
+                    "Taken out of stock: %(origin)s to %(loss)s.",
+                    origin=ml.location_id.display_name,
+                    loss=ml.location_dest_id.display_name,
+                )
+                for ml in moves.move_line_ids
+            }
+        )
+
+    def _serial_unreserve(self, why):
+        """Undo the reservations of the units of ``self`` on moves not done yet; the
+        moves then reserve again (other units) and their transfers say why."""
+        MoveLine = self.env["stock.move.line"].sudo()
+        lines = MoveLine.search(
+            [("lot_id", "in", self.ids), ("state", "not in", ("done", "cancel"))]
+        )
+        if not lines:
+            return
+        by_picking = {
+            picking: group.lot_id for picking, group in lines.grouped("picking_id").items()
+        }
+        moves = lines.move_id
+        lines.unlink()
+        moves._action_assign()
+        for picking, lots in by_picking.items():
+            if picking:
+                picking._message_log(
+                    body=self.env._(
+                        "Reservation undone, %(why)s: %(serials)s",
+                        why=why,
+                        serials=", ".join(lots.mapped("name")),
+                    )
+                )
+
+    def _serial_restock_recovered(self):
+        """Bring back the units of ``self`` that the loss report took out of stock, to
+        the location they left, by an inventory move (logged on each unit)."""
+        self.env["stock.move.line"].flush_model(["lot_id", "state", "date", "location_dest_id"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (ml.lot_id) ml.id
+              FROM stock_move_line ml
+             WHERE ml.lot_id IN %s AND ml.state = 'done'
+          ORDER BY ml.lot_id, ml.date DESC, ml.id DESC
+            """,
+            [tuple(self.ids)],
+        )
+        last = self.env["stock.move.line"].sudo().browse(row[0] for row in self.env.cr.fetchall())
+        written_off = last.filtered(
+            lambda ml: (
+                ml.move_id.is_inventory
+                and ml.location_dest_id.usage == "inventory"
+                and ml.location_id.usage == "internal"
+            )
+        )
+        if not written_off:
+            return
+        Move = self.env["stock.move"].sudo()
+        name = self.env._("Recovered unit back in stock")
+        vals_list = []
+        for ml in written_off:
+            vals_list.append(
+                {
+                    "name": name,
+                    "product_id": ml.product_id.id,
+                    "product_uom": ml.product_uom_id.id,
+                    "product_uom_qty": ml.quantity,
+                    "company_id": ml.company_id.id,
+                    "location_id": ml.location_dest_id.id,
+                    "location_dest_id": ml.location_id.id,
+                    "is_inventory": True,
+                    "picked": True,
+                    "move_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": ml.product_id.id,
+                                "product_uom_id": ml.product_uom_id.id,
+                                "quantity": ml.quantity,
+                                "location_id": ml.location_dest_id.id,
+                                "location_dest_id": ml.location_id.id,
+                                "company_id": ml.company_id.id,
+                                "lot_id": ml.lot_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        Move.with_context(inventory_mode=False).create(vals_list)._action_done()
+        self.browse(written_off.lot_id.ids)._message_log_batch(
+            {
+                ml.lot_id.id: self.env._(
+                    "Back in stock at %(location)s.", location=ml.location_id.display_name
+                )
+                for ml in written_off
+            }
+        )
+
+    def _serial_clear_loss(self, reason, restock=True):
         """Clear the theft/loss flag of ``self``: managers only, with a reason."""
         self._serial_check_registry_access("group_serial_tracking_manager")
         if not (reason or "").strip():
@@ -810,6 +945,8 @@ class StockLot(models.Model):
             }
         )
         flagged._message_log_batch(bodies)
+        if restock:
+            flagged._serial_restock_recovered()
 
     def _serial_check_registry_access(self, group):
         """The user (never a context key) must be in ``group`` and see the units."""
@@ -886,9 +1023,14 @@ class StockLot(models.Model):
             """,
             [tuple(self.ids)],
         )
+        rows = self.env.cr.fetchall()
+        flagged = set(self.filtered(lambda lot: lot.serial_loss_state != "none").ids)
         by_state = defaultdict(list)
-        for lot_id, usage, scrap in self.env.cr.fetchall():
-            by_state[self._serial_state_from_location(usage, scrap)].append(lot_id)
+        for lot_id, usage, scrap in rows:
+            state = self._serial_state_from_location(usage, scrap)
+            if state == "scrapped" and not scrap and lot_id in flagged:
+                state = "lost"  # written off by the theft/loss report
+            by_state[state].append(lot_id)
         found = {lot_id for ids in by_state.values() for lot_id in ids}
         by_state["new"] += [lot_id for lot_id in self.ids if lot_id not in found]
         by_state = self._serial_adjust_states(by_state)
