@@ -9,6 +9,7 @@ from . import test_recall_access
 from . import test_recall_tour
 from . import test_sale_capture
 from . import test_sale_capture_tour
+from . import test_scan_tour
 from . import test_warranty_dates
 from . import test_warranty_state
 from . import test_warranty_triggers
