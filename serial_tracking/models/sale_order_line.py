@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round
+from odoo.tools import float_round, formatLang
 from odoo.tools.float_utils import float_compare
 from odoo.tools.sql import create_unique_index
 
@@ -214,6 +214,16 @@ class SaleOrderLine(models.Model):
             [("name", "=", serial)], ["name", "product_id", "company_id"]
         )
         if not candidates:
+            # A misread or mistyped code is told as such, not as an unknown unit.
+            id_type = product.serial_identifier_type or "free"
+            lenient = (self.company_id or self.env.company).serial_vin_lenient
+            issue = identifiers.check_serial(id_type, serial, strict_vin=not lenient)
+            if issue:
+                return Lot, self.env._(
+                    "Serial %(serial)s is not valid: %(reason)s.",
+                    serial=serial,
+                    reason=Lot._serial_issue_message(issue),
+                )
             return Lot, self.env._("Serial %(serial)s is unknown.", serial=serial)
         lot = candidates.filtered(lambda c: c.product_id == product)
         visible = candidates.filtered(
@@ -391,11 +401,11 @@ class SaleOrderLine(models.Model):
             if float_compare(len(line.serial_lot_ids), qty, precision_digits=3):
                 messages.append(
                     self.env._(
-                        " - %(order)s / %(product)s: %(qty)s units ordered, %(count)s serials "
-                        "captured",
+                        " - %(order)s / %(product)s: quantity %(qty)s, serial numbers "
+                        "captured: %(count)s",
                         order=line.order_id.name,
                         product=line.product_id.display_name,
-                        qty=qty,
+                        qty=formatLang(self.env, qty, digits=0 if float(qty).is_integer() else 3),
                         count=len(line.serial_lot_ids),
                     )
                 )

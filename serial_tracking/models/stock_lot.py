@@ -566,7 +566,7 @@ class StockLot(models.Model):
                     problems.append(
                         (
                             name,
-                            self._serial_existing_reason(lot)
+                            self._serial_existing_reason(lot.with_env(self.env))
                             if lot.id in readable
                             else self.env._("already used by another company"),
                         )
@@ -583,7 +583,25 @@ class StockLot(models.Model):
                 state=self._serial_loss_label(lot.serial_loss_state),
                 ref=lot.serial_loss_reference or "-",
             )
+        where = lot._serial_where()
+        if where:
+            return self.env._("already exists (%(where)s)", where=where)
         return self.env._("already exists")
+
+    def _serial_where(self):
+        """Where the unit is, in a few words, for a user who may read it."""
+        self.ensure_one()
+        quants = self.quant_ids.filtered(
+            lambda q: q.quantity > 0 and q.location_id.usage in ("internal", "transit")
+        )
+        if quants:
+            return self.env._(
+                "in %(location)s", location=", ".join(quants.location_id.mapped("display_name"))
+            )
+        if self.serial_state == "new":
+            return False
+        labels = dict(self._fields["serial_state"]._description_selection(self.env))
+        return labels[self.serial_state].lower()
 
     @api.model
     def _serial_issue_message(self, issue):

@@ -48,23 +48,64 @@ class TestReceiptCapture(SerialTrackingCase):
         with self.assertRaises(ValidationError) as catcher:
             self._capture(picking.move_ids, text)
         message = str(catcher.exception)
-        self.assertIn("line 2: 490154203237519: wrong IMEI check digit (expected 8)", message)
+        self.assertIn("line 2: 490154203237519: wrong IMEI check digit\n", message)
         self.assertIn("line 3: 12345: an IMEI has exactly 15 digits, not 5", message)
         self.assertIn("line 4: 490154203237518: duplicate of line 1", message)
-        self.assertIn("line 5: 860123456789030: already exists", message)
+        self.assertIn("line 5: 860123456789030: already exists (in WH/Stock)", message)
+        self.assertNotIn("expected", message, "the right check digit is not given away")
+        self.assertNotIn("line 0", message)
         self.assertEqual(picking.move_line_ids, lines_before)
         self.assertFalse(self.env["stock.lot"].search([("name", "=", "490154203237518")]))
 
     def test_count_must_match_quantity(self):
         picking = self._create_picking(self.picking_type_in, self.product_imei, 3, self.vendor)
-        with self.assertRaisesRegex(ValidationError, "2 serials entered for 3 units"):
+        with self.assertRaises(ValidationError) as catcher:
             self._capture(picking.move_ids, "\n".join(IMEIS[:2]))
-        with self.assertRaisesRegex(ValidationError, "4 serials entered for 3 units"):
+        self.assertEqual(
+            str(catcher.exception),
+            "Nothing was recorded.\nToo few serial numbers: 2 entered, 3 units to capture. "
+            "Enter them all, or tick Partial Capture.",
+        )
+        with self.assertRaisesRegex(
+            ValidationError, "Too many serial numbers: 4 entered, 3 units left to capture"
+        ):
             self._capture(picking.move_ids, "\n".join(IMEIS + ["860123456789048"]))
         # A partial capture is possible on purpose, then the rest later.
         self._capture(picking.move_ids, "\n".join(IMEIS[:2]), allow_partial=True)
         self._capture(picking.move_ids, IMEIS[2])
         self.assertEqual(len(picking.move_line_ids.filtered("lot_name")), 3)
+
+    def test_entries_on_one_line_are_numbered_one_by_one(self):
+        picking = self._create_picking(self.picking_type_in, self.product_imei, 3, self.vendor)
+        with self.assertRaises(ValidationError) as catcher:
+            self._capture(picking.move_ids, f"{IMEIS[0]}, {IMEIS[1]} {IMEIS[0]}")
+        message = str(catcher.exception)
+        self.assertIn(f"entry 3: {IMEIS[0]}: duplicate of entry 1", message)
+        self.assertNotIn("line 1", message)
+
+    def test_generate_valid_imeis(self):
+        picking = self._create_picking(self.picking_type_in, self.product_imei, 3, self.vendor)
+        action = picking.move_ids.action_serial_capture()
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form.mode = "generate"
+        form.first_serial = "490154203237518"
+        form.save().action_confirm()
+        self.assertEqual(
+            sorted(picking.move_line_ids.mapped("lot_name")),
+            # the 14-digit body counts up; each check digit is computed (Luhn)
+            ["490154203237518", "490154203237526", "490154203237534"],
+        )
+
+    def test_generate_refused_for_vins(self):
+        picking = self._create_picking(self.picking_type_in, self.product_vin, 2, self.vendor)
+        action = picking.move_ids.action_serial_capture()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_context(**action["context"])
+            .create({"mode": "generate", "first_serial": "1M8GDM9AXKP042788", "generate_count": 2})
+        )
+        with self.assertRaisesRegex(UserError, "cannot be generated"):
+            wizard.action_confirm()
 
     def test_generate_mode(self):
         picking = self._create_picking(self.picking_type_in, self.product_free, 3, self.vendor)
@@ -135,10 +176,10 @@ class TestReceiptCapture(SerialTrackingCase):
         self.assertIn("line 2: R-C: blocked: reported lost", message)
         self.assertIn("line 3: R-D: not available in WH/Stock", message)
         self.assertIn("line 4: R-Z: no such serial for Jewellery Ring", message)
-        self.assertIn("4 serials entered for 2 units", message)
+        self.assertIn("Too many serial numbers: 4 entered, 2 units left to capture.", message)
         # The customer picks two units: the reservation follows the scan.
         self._capture(picking.move_ids, "R-B R-A")
         self.assertEqual(picking.move_line_ids.lot_id, lot_a | lot_b)
         picking.button_validate()
         self.assertEqual((lot_a | lot_b).mapped("serial_owner_id"), self.customer)
-        self.assertEqual(lot_c.serial_state, "in_stock")
+        self.assertEqual(lot_c.serial_state, "lost", "reported lost: out of stock")

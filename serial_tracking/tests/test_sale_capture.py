@@ -45,8 +45,8 @@ class TestSaleCapture(SaleCaptureCase):
         with self.assertRaises(ValidationError) as err:
             order.action_confirm()
         message = str(err.exception)
-        self.assertIn("Camera Z9: 3.0 units ordered, 2 serials captured", message)
-        self.assertIn("Lens 50mm: 1.0 units ordered, 0 serials captured", message)
+        self.assertIn("Camera Z9: quantity 3, serial numbers captured: 2", message)
+        self.assertIn("Lens 50mm: quantity 1, serial numbers captured: 0", message)
         self.assertNotIn("Camera Strap", message)
         self.assertEqual(order.state, "draft")
         self.assertFalse(order.picking_ids)
@@ -144,6 +144,11 @@ class TestSaleCapture(SaleCaptureCase):
         # Through RPC, the scan field refuses with the same reason.
         with self.assertRaisesMsg(UserError, "Serial LENS-9 is unknown"):
             other.write({"serial_scan": "LENS-9"})
+        # A scanned IMEI with a wrong check digit is invalid, not "unknown".
+        phone = self._create_serial_product("Scan Phone", "imei", serial_sale_capture=True)
+        imei_line = self._quote_in_form([(phone, 1, [])]).order_line
+        __, error = imei_line._serial_lookup_scan("490154203237519")
+        self.assertEqual(error, "Serial 490154203237519 is not valid: wrong IMEI check digit.")
         self.other_lots[1].serial_quarantine = True
         order.order_line.serial_lot_ids = self.other_lots[0]
         __, error = other._serial_lookup_scan("LENS-2")
@@ -227,7 +232,7 @@ class TestSaleCapture(SaleCaptureCase):
         self.assertEqual(self._reserved_lots(picking), self.lots[4] | self.lots[5])
         self.assertEqual(moves.serial_lot_ids, self.lots[4] | self.lots[5])
         # The count must stay right on a confirmed order.
-        with self.assertRaisesMsg(ValidationError, "2.0 units ordered, 1 serials"):
+        with self.assertRaisesMsg(ValidationError, "quantity 2, serial numbers captured: 1"):
             order.order_line.serial_lot_ids = [Command.unlink(self.lots[5].id)]
         self._click_validate(picking)
         self.assertEqual(self.lots[4].serial_owner_id, self.customer)
@@ -255,8 +260,8 @@ class TestSaleCapture(SaleCaptureCase):
         self.assertFalse(order.serial_warning)
         self.lots[1]._serial_report_loss("stolen", fields.Date.today(), "POL-77")
         self.assertIn("CAM-002 (Camera Z9): reported stolen", order.serial_warning)
-        with self.assertRaisesMsg(UserError, "CAM-002"):
-            self._click_validate(picking)
+        # Taken out of stock, and out of the delivery, at once.
+        self.assertEqual(self._reserved_lots(picking), self.lots[0])
         with self.assertRaisesMsg(ValidationError, "blocked"):
             order._serial_check_before_confirm()
         order.order_line.serial_lot_ids = [
@@ -267,7 +272,7 @@ class TestSaleCapture(SaleCaptureCase):
         self.assertEqual(self._reserved_lots(picking), self.lots[0] | self.lots[2])
         self._click_validate(picking)
         self.assertEqual(picking.state, "done")
-        self.assertEqual(self.lots[1].serial_state, "in_stock")
+        self.assertEqual(self.lots[1].serial_state, "lost")
 
     def test_return_frees_the_unit(self):
         order = self._quote_in_form([(self.product, 1, self.lots[0])])

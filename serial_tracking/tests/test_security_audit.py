@@ -68,7 +68,7 @@ class TestSecurityAudit(SerialTrackingCase):
         self.stolen.invalidate_recordset()
         self.assertTrue(self.stolen.serial_blocked)
         self.assertIn("stolen", self.stolen.serial_block_reason)
-        self.assertEqual(self.stolen.serial_state, "in_stock")
+        self.assertEqual(self.stolen.serial_state, "lost", "written off when reported")
         with self.assertRaisesRegex(UserError, IMEI_A):
             self._deliver(self.stolen)
 

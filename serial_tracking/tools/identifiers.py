@@ -47,17 +47,19 @@ REASONS = {
     # IMEI
     "imei_length": _lt("an IMEI has exactly 15 digits, not %(length)s"),
     "imei_digits": _lt("an IMEI contains digits only"),
-    "imei_check": _lt("wrong IMEI check digit (expected %(expected)s)"),
+    # Check digit errors never say which digit was expected: that would turn a
+    # mistyped number into a valid one of somebody else's unit.
+    "imei_check": _lt("wrong IMEI check digit"),
     # VIN
     "vin_length": _lt("a VIN has exactly 17 characters, not %(length)s"),
     "vin_chars": _lt(
         "a VIN uses only digits and capital letters except I, O and Q (not allowed: %(chars)s)"
     ),
-    "vin_check": _lt("wrong VIN check digit in position 9 (expected %(expected)s)"),
+    "vin_check": _lt("wrong VIN check digit in position 9"),
     # GTIN
     "gtin_length": _lt("a GTIN has 8, 12, 13 or 14 digits, not %(length)s"),
     "gtin_digits": _lt("a GTIN contains digits only"),
-    "gtin_check": _lt("wrong GTIN check digit (expected %(expected)s)"),
+    "gtin_check": _lt("wrong GTIN check digit"),
     # GS1 serial (AI 21)
     "ai21_length": _lt("a GS1 serial number (AI 21) has at most 20 characters, not %(length)s"),
     "ai21_chars": _lt("a GS1 serial number (AI 21) may not contain %(chars)s"),
@@ -76,7 +78,7 @@ REASONS = {
     "gs1_bad_chars": _lt(
         "the value of AI (%(ai)s) contains characters that are not allowed: %(chars)s"
     ),
-    "gs1_check_digit": _lt("wrong check digit in AI (%(ai)s) %(value)s (expected %(expected)s)"),
+    "gs1_check_digit": _lt("wrong check digit in AI (%(ai)s) %(value)s"),
     "gs1_bad_date": _lt("invalid date in AI (%(ai)s): %(value)s"),
     "gs1_duplicate_ai": _lt("AI (%(ai)s) appears twice with different values"),
 }
@@ -196,6 +198,20 @@ def imei_check_digit(body14):
                 n -= 9
         total += n
     return str(-total % 10)
+
+
+def imei_sequence(first, count):
+    """``count`` valid IMEIs from ``first`` on: the 14-digit body counts up and each
+    check digit is computed. ``first`` must be 14 or 15 digits (its own check digit is
+    recomputed). Raises ``ValueError`` when the body would need a 15th digit."""
+    body = first[:14]
+    if len(first) not in (14, 15) or not _is_digits(first):
+        raise ValueError(f"not an IMEI: {first!r}")
+    start = int(body)
+    if start + count - 1 > 10**14 - 1:
+        raise ValueError(f"no room for {count} IMEIs after {first!r}")
+    bodies = (str(start + offset).zfill(14) for offset in range(count))
+    return [b + imei_check_digit(b) for b in bodies]
 
 
 def check_imei(value):

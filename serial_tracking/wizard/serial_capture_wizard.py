@@ -138,12 +138,7 @@ class SerialCaptureWizard(models.TransientModel):
                 raise UserError(
                     self.env._("Give the first serial and a number of serials above zero.")
                 )
-            names = [
-                vals["lot_name"]
-                for vals in self.env["stock.lot"].generate_lot_names(
-                    self.first_serial.strip(), self.generate_count
-                )
-            ]
+            names = self._generate_names(self.first_serial.strip(), self.generate_count)
             entries = [(index, name) for index, name in enumerate(names, start=1)]
         else:
             entries = self._split_entries()
@@ -151,8 +146,12 @@ class SerialCaptureWizard(models.TransientModel):
             raise UserError(self.env._("Enter or scan at least one serial number."))
 
         id_type = self.product_id.serial_identifier_type or "free"
+        # Entries are numbered by line when there is one per line (what the user sees
+        # in the box), otherwise one by one.
+        by_entry = len({line_no for line_no, _raw in entries}) != len(entries)
         problems, serials, origin = [], [], {}
-        for line_no, raw in entries:
+        for index, (line_no, raw) in enumerate(entries, start=1):
+            number = index if by_entry else line_no
             serial, error = self._parse_entry(raw)
             serial = identifiers.normalize_serial(id_type, serial)
             if not error and identifiers.has_invisible(serial):
@@ -162,14 +161,17 @@ class SerialCaptureWizard(models.TransientModel):
                 )
                 raw = repr(raw)[1:-1]
             if error:
-                problems.append((line_no, raw, error))
+                problems.append((number, raw, error))
             elif serial in origin:
-                problems.append(
-                    (line_no, raw, self.env._("duplicate of line %(line)s", line=origin[serial][0]))
+                duplicate = (
+                    self.env._("duplicate of entry %(number)s", number=origin[serial][0])
+                    if by_entry
+                    else self.env._("duplicate of line %(number)s", number=origin[serial][0])
                 )
+                problems.append((number, raw, duplicate))
             else:
                 serials.append(serial)
-                origin[serial] = (line_no, raw)
+                origin[serial] = (number, raw)
         if self._creates_serials():
             found = self.env["stock.lot"]._serial_check_names(
                 self.product_id, serials, self._lot_company()
@@ -177,26 +179,53 @@ class SerialCaptureWizard(models.TransientModel):
         else:
             found = self._check_existing_units(serials)
         for serial, reason in found:
-            line_no, raw = origin[serial]
-            problems.append((line_no, raw, reason))
-        self._check_count(len(entries), problems)
-        if problems:
+            number, raw = origin[serial]
+            problems.append((number, raw, reason))
+        count_problem = self._count_problem(len(entries))
+        if problems or count_problem:
             problems.sort(key=lambda p: p[0])
-            raise ValidationError(
+            lines = [
                 self.env._(
-                    "Nothing was recorded. Fix these entries and try again:\n%(lines)s",
-                    lines="\n".join(
-                        self.env._(
-                            " - line %(line)s: %(entry)s: %(reason)s",
-                            line=line_no,
-                            entry=raw,
-                            reason=reason,
-                        )
-                        for line_no, raw, reason in problems
-                    ),
+                    " - entry %(number)s: %(entry)s: %(reason)s", number=n, entry=raw, reason=r
                 )
-            )
+                if by_entry
+                else self.env._(
+                    " - line %(number)s: %(entry)s: %(reason)s", number=n, entry=raw, reason=r
+                )
+                for n, raw, r in problems
+            ]
+            parts = [self.env._("Nothing was recorded.")]
+            if count_problem:
+                parts.append(count_problem)
+            if lines:
+                parts.append(
+                    self.env._(
+                        "Fix these entries and try again:\n%(lines)s", lines="\n".join(lines)
+                    )
+                )
+            raise ValidationError("\n".join(parts))
         return serials
+
+    def _generate_names(self, first, count):
+        """Serials of Generate mode: Odoo's sequence, valid check digits for IMEIs."""
+        id_type = self.product_id.serial_identifier_type or "free"
+        if id_type == "imei":
+            try:
+                return identifiers.imei_sequence(first, count)
+            except ValueError:
+                raise UserError(
+                    self.env._(
+                        "%(count)s IMEIs cannot be generated from %(first)s: give the "
+                        "first IMEI of the series (15 digits).",
+                        count=count,
+                        first=first,
+                    )
+                ) from None
+        if id_type == "vin":
+            raise UserError(
+                self.env._("VINs cannot be generated: scan or paste those of the vehicles.")
+            )
+        return [vals["lot_name"] for vals in self.env["stock.lot"].generate_lot_names(first, count)]
 
     def _existing_units(self, serials):
         product = self.product_id
@@ -258,20 +287,23 @@ class SerialCaptureWizard(models.TransientModel):
         )
         return self.env["stock.lot"].new(line._prepare_new_lot_vals()).company_id
 
-    def _check_count(self, count, problems):
+    def _count_problem(self, count):
+        """Why ``count`` entries do not fit the units to capture, or ``None``."""
         expected = self.expected_count
-        if count > expected or (count < expected and not self.allow_partial):
-            problems.append(
-                (
-                    0,
-                    self.env._("count"),
-                    self.env._(
-                        "%(count)s serials entered for %(expected)s units to capture",
-                        count=count,
-                        expected=expected,
-                    ),
-                )
+        if count > expected:
+            return self.env._(
+                "Too many serial numbers: %(count)s entered, %(expected)s units left to capture.",
+                count=count,
+                expected=expected,
             )
+        if count < expected and not self.allow_partial:
+            return self.env._(
+                "Too few serial numbers: %(count)s entered, %(expected)s units to capture. "
+                "Enter them all, or tick Partial Capture.",
+                count=count,
+                expected=expected,
+            )
+        return None
 
     def action_confirm(self):
         self.ensure_one()
