@@ -18,6 +18,7 @@
     ],
     "data": [
         "views/repair_order_views.xml",
+        "views/stock_lot_views.xml",
         "wizard/serial_warranty_lookup_views.xml",
     ],
     "assets": {

@@ -140,6 +140,21 @@ class StockLot(models.Model):
     serial_warranty_ids = fields.One2many(
         "serial.warranty", "lot_id", string="Warranty Coverage", readonly=True
     )
+    serial_product_tracking = fields.Selection(
+        related="product_id.tracking",
+        string="Product Tracking",
+        help="Technical: the unit controls (status, ownership, theft registry) are for "
+        "serial-tracked products only, not for lots of many units.",
+    )
+    serial_ownership_count = fields.Integer(
+        string="Owners", compute="_compute_serial_counts", compute_sudo=False
+    )
+    serial_warranty_count = fields.Integer(
+        string="Coverages", compute="_compute_serial_counts", compute_sudo=False
+    )
+    serial_recall_count = fields.Integer(
+        string="Recalls", compute="_compute_serial_counts", compute_sudo=False
+    )
     serial_warranty_state = fields.Selection(
         [
             ("none", "No Warranty"),
@@ -362,6 +377,25 @@ class StockLot(models.Model):
             if company not in today:
                 today[company] = company._serial_today()
             lot.serial_warranty_state = lot._serial_warranty_state_on(today[company])
+
+    def _compute_serial_counts(self):
+        # One grouped query per kind for the whole recordset, within the user's rules.
+        counts = {}
+        for fname, model in (
+            ("serial_ownership_count", "serial.ownership"),
+            ("serial_warranty_count", "serial.warranty"),
+            ("serial_recall_count", "serial.recall.line"),
+        ):
+            Model = self.env[model]
+            if not Model.has_access("read"):
+                counts[fname] = {}
+                continue
+            counts[fname] = dict(
+                Model._read_group([("lot_id", "in", self.ids)], ["lot_id"], ["__count"])
+            )
+        for lot in self:
+            for fname, by_lot in counts.items():
+                lot[fname] = by_lot.get(lot._origin, 0)
 
     def _serial_warranty_state_on(self, day):
         """Warranty state of the unit on ``day``, from its stored cover."""
@@ -776,6 +810,15 @@ class StockLot(models.Model):
         self._serial_check_registry_access("group_serial_tracking_user")
         if loss_state not in ("stolen", "lost"):
             raise UserError(self.env._("A unit can only be reported stolen or lost."))
+        not_serial = self.filtered(lambda lot: lot.product_id.tracking != "serial")
+        if not_serial:
+            raise UserError(
+                self.env._(
+                    "Only serial numbers can be reported stolen or lost, not lots of "
+                    "several units: %(lots)s",
+                    lots=", ".join(not_serial.mapped("display_name")),
+                )
+            )
         already = self.filtered(lambda lot: lot.serial_loss_state != "none")
         if already:
             raise UserError(
@@ -802,13 +845,19 @@ class StockLot(models.Model):
         )
         if note:
             body += Markup("<br/>") + note
-        self._message_log_batch({lot.id: body for lot in self})
-        self._serial_write_off_lost()
+        moved = self._serial_write_off_lost()
+        self._message_log_batch(
+            {
+                lot.id: body + Markup("<br/>") + moved[lot.id] if lot.id in moved else body
+                for lot in self
+            }
+        )
 
     def _serial_write_off_lost(self):
         """Take the units of ``self`` found in our stock out of it, to the inventory
         loss location, by a done inventory move: on hand, forecast and valuation
-        follow, as when a count finds a unit missing. Their reservations go first."""
+        follow, as when a count finds a unit missing. Their reservations go first.
+        Returns ``{lot_id: message}`` for the units moved."""
         quants = (
             self.env["stock.quant"]
             .sudo()
@@ -821,7 +870,7 @@ class StockLot(models.Model):
             )
         )
         if not quants:
-            return
+            return {}
         quants.lot_id._serial_unreserve(self.env._("reported stolen or lost"))
         Move = self.env["stock.move"].sudo()
         vals_list = []
@@ -839,16 +888,14 @@ class StockLot(models.Model):
             )
         moves = Move.with_context(inventory_mode=False).create(vals_list)
         moves._action_done()
-        self.browse(quants.lot_id.ids)._message_log_batch(
-            {
-                ml.lot_id.id: self.env._(
-                    "Taken out of stock: %(origin)s to %(loss)s.",
-                    origin=ml.location_id.display_name,
-                    loss=ml.location_dest_id.display_name,
-                )
-                for ml in moves.move_line_ids
-            }
-        )
+        return {
+            ml.lot_id.id: self.env._(
+                "Taken out of stock: %(origin)s to %(loss)s.",
+                origin=ml.location_id.display_name,
+                loss=ml.location_dest_id.display_name,
+            )
+            for ml in moves.move_line_ids
+        }
 
     def _serial_unreserve(self, why):
         """Undo the reservations of the units of ``self`` on moves not done yet; the
@@ -877,7 +924,7 @@ class StockLot(models.Model):
 
     def _serial_restock_recovered(self):
         """Bring back the units of ``self`` that the loss report took out of stock, to
-        the location they left, by an inventory move (logged on each unit)."""
+        the location they left, by an inventory move; return ``{lot_id: message}``."""
         self.env["stock.move.line"].flush_model(["lot_id", "state", "date", "location_dest_id"])
         self.env.cr.execute(
             """
@@ -897,7 +944,7 @@ class StockLot(models.Model):
             )
         )
         if not written_off:
-            return
+            return {}
         Move = self.env["stock.move"].sudo()
         name = self.env._("Recovered unit back in stock")
         vals_list = []
@@ -929,14 +976,12 @@ class StockLot(models.Model):
                 }
             )
         Move.with_context(inventory_mode=False).create(vals_list)._action_done()
-        self.browse(written_off.lot_id.ids)._message_log_batch(
-            {
-                ml.lot_id.id: self.env._(
-                    "Back in stock at %(location)s.", location=ml.location_id.display_name
-                )
-                for ml in written_off
-            }
-        )
+        return {
+            ml.lot_id.id: self.env._(
+                "Back in stock at %(location)s.", location=ml.location_id.display_name
+            )
+            for ml in written_off
+        }
 
     def _serial_clear_loss(self, reason, restock=True):
         """Clear the theft/loss flag of ``self``: managers only, with a reason."""
@@ -962,9 +1007,13 @@ class StockLot(models.Model):
                 "serial_loss_note": False,
             }
         )
-        flagged._message_log_batch(bodies)
-        if restock:
-            flagged._serial_restock_recovered()
+        back = flagged._serial_restock_recovered() if restock else {}
+        flagged._message_log_batch(
+            {
+                lot_id: Markup("%s<br/>%s") % (body, back[lot_id]) if lot_id in back else body
+                for lot_id, body in bodies.items()
+            }
+        )
 
     def _serial_check_registry_access(self, group):
         """The user (never a context key) must be in ``group`` and see the units."""

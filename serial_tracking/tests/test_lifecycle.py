@@ -94,7 +94,7 @@ class TestLifecycle(SerialTrackingCase):
             picking.move_line_ids[0].lot_id = stolen
         with self.assertRaisesRegex(UserError, "RING-1"):
             self._deliver(stolen)
-        self.assertEqual(stolen.serial_state, "in_stock")
+        self.assertEqual(stolen.serial_state, "lost")
 
     def test_stolen_unit_returned_by_customer_is_stopped(self):
         lot = self.lots[0]

@@ -73,7 +73,7 @@ class TestSecurity(SerialTrackingCase):
             .filtered(
                 lambda m: (
                     "serial_tracking" in m.modules.split(", ")
-                    and m.model not in ("res.company", "res.config.settings")
+                    and m.model not in ("res.company", "res.partner", "res.config.settings")
                     and not m.model.startswith(
                         ("stock.", "product.", "sale.", "repair.", "account.")
                     )
