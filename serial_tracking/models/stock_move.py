@@ -1,4 +1,4 @@
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -16,6 +16,23 @@ class StockMove(models.Model):
         help="Units captured on the sales order: the move reserves and delivers exactly "
         "these serial numbers.",
     )
+
+    serial_names = fields.Char(
+        string="Serials",
+        compute="_compute_serial_names",
+        help="Serial numbers recorded on the move's lines, also before the receipt creates them.",
+    )
+
+    @api.depends("move_line_ids.lot_id", "move_line_ids.lot_name")
+    def _compute_serial_names(self):
+        shown = 3  # a few names and a count keep the operations list readable
+        for move in self:
+            names = [ml.lot_id.name or ml.lot_name for ml in move.move_line_ids]
+            names = [name for name in names if name]
+            text = ", ".join(names[:shown])
+            if len(names) > shown:
+                text = self.env._("%(names)s (+%(more)s)", names=text, more=len(names) - shown)
+            move.serial_names = text or False
 
     def _action_done(self, cancel_backorder=False):
         self._serial_check_captured_lines()

@@ -33,6 +33,40 @@ class StockMoveLine(models.Model):
             )
         return res
 
+    @api.onchange("lot_name", "lot_id")
+    def _onchange_serial_number(self):
+        # Odoo's Detailed Operations dialog: say what is wrong with a typed serial when
+        # the line is edited, not only when the transfer is validated.
+        res = super()._onchange_serial_number()
+        problem = self._serial_line_problem()
+        if problem and not res.get("warning"):
+            res["warning"] = {"title": self.env._("Serial number refused"), "message": problem}
+        return res
+
+    def _serial_line_problem(self):
+        """What is wrong with the serial typed or chosen on this line, or ``False``."""
+        self.ensure_one()
+        if self.product_id.tracking != "serial":
+            return False
+        Lot = self.env["stock.lot"]
+        if self.lot_name and not self.lot_id:
+            lot_vals = self._prepare_new_lot_vals()
+            company = Lot.new(lot_vals).company_id
+            problems = Lot._serial_check_names(self.product_id, [self.lot_name], company)
+            if problems:
+                return self.env._(
+                    "%(serial)s: %(reason)s", serial=self.lot_name, reason=problems[0][1]
+                )
+        if self.lot_id and self.location_dest_id.usage in self._serial_blocked_dest_usages():
+            lot = self.lot_id
+            if lot.serial_blocked:
+                return self.env._(
+                    "%(serial)s is blocked: %(reason)s",
+                    serial=lot.name,
+                    reason=lot.serial_block_reason,
+                )
+        return False
+
     def _serial_after_done(self):
         """Update units after their move lines are done: checks, state, ownership."""
         self._serial_check_done_lines()

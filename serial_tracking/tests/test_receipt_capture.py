@@ -11,14 +11,43 @@ class TestReceiptCapture(SerialTrackingCase):
     def test_paste_list_creates_units_in_stock(self):
         picking = self._create_picking(self.picking_type_in, self.product_imei, 3, self.vendor)
         # Spaces and commas separate serials as well as new lines.
-        self._capture(picking.move_ids, f" {IMEIS[0]}, {IMEIS[1]}\n\n{IMEIS[2]} ")
+        done = self._capture(picking.move_ids, f" {IMEIS[0]}, {IMEIS[1]}\n\n{IMEIS[2]} ")
+        # The dialog closes with a confirmation of what was recorded.
+        self.assertEqual(done["tag"], "display_notification")
+        self.assertIn("3 serial numbers recorded, 3 of 3 units", done["params"]["message"])
+        self.assertEqual(done["params"]["next"], {"type": "ir.actions.act_window_close"})
         self.assertEqual(sorted(picking.move_line_ids.mapped("lot_name")), sorted(IMEIS))
+        # The operations list shows them before the receipt creates the units.
+        self.assertEqual(picking.move_ids.serial_names, ", ".join(IMEIS))
         self.assertTrue(all(picking.move_line_ids.mapped("picked")))
         picking.button_validate()
         lots = picking.move_line_ids.lot_id
         self.assertEqual(len(lots), 3)
         self.assertEqual(set(lots.mapped("serial_state")), {"in_stock"})
         self.assertEqual(lots.mapped("product_qty"), [1.0, 1.0, 1.0])
+
+    def test_detailed_operations_warn_when_a_serial_is_typed(self):
+        """Odoo's own Detailed Operations dialog: the line says what is wrong at once."""
+        picking = self._create_picking(self.picking_type_in, self.product_imei, 1, self.vendor)
+        move = picking.move_ids
+        line = self.env["stock.move.line"].new(
+            dict(move._prepare_move_line_vals(quantity=1), lot_name="490154203237519")
+        )
+        warning = line._onchange_serial_number()["warning"]
+        self.assertEqual(warning["message"], "490154203237519: wrong IMEI check digit")
+        line.lot_name = IMEIS[0]
+        self.assertNotIn("warning", line._onchange_serial_number())
+        # An existing unit that is blocked, picked for a delivery.
+        stolen = self._receive_with_capture(self.product_imei, [IMEIS[1]])
+        stolen._serial_report_loss("stolen", "2026-01-01", "POL-5")
+        out = self._create_picking(self.picking_type_out, self.product_imei, 1, self.customer)
+        line = self.env["stock.move.line"].new(
+            dict(out.move_ids._prepare_move_line_vals(quantity=1), lot_id=stolen.id)
+        )
+        self.assertIn(
+            f"{IMEIS[1]} is blocked: reported stolen",
+            line._onchange_serial_number()["warning"]["message"],
+        )
 
     def test_gs1_scans(self):
         picking = self._create_picking(self.picking_type_in, self.product_gtin, 2, self.vendor)

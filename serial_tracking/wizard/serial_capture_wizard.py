@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import formatLang
 from odoo.tools.float_utils import float_compare, float_round
 
 from ..tools import guard, identifiers
@@ -322,7 +323,28 @@ class SerialCaptureWizard(models.TransientModel):
             self._apply_serials(serials)
         else:
             self._apply_units(serials)
-        return {"type": "ir.actions.act_window_close"}
+        return self._done_action(serials)
+
+    def _done_action(self, serials):
+        """Close the dialog and confirm what was recorded."""
+        move = self.move_id
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Serial numbers recorded"),
+                "message": self.env._(
+                    "%(product)s: %(count)s serial numbers recorded, %(captured)s of "
+                    "%(demand)s units now have one.",
+                    product=move.product_id.display_name,
+                    count=len(serials),
+                    captured=len(self._captured_lines()),
+                    demand=formatLang(self.env, move.product_uom_qty, digits=0),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def _apply_units(self, serials):
         """Replace the move's lines (and reservation) with the chosen existing units."""
