@@ -147,13 +147,13 @@ class StockLot(models.Model):
         "serial-tracked products only, not for lots of many units.",
     )
     serial_ownership_count = fields.Integer(
-        string="Owners", compute="_compute_serial_counts", compute_sudo=False
+        string="Owner Count", compute="_compute_serial_counts", compute_sudo=False
     )
     serial_warranty_count = fields.Integer(
-        string="Coverages", compute="_compute_serial_counts", compute_sudo=False
+        string="Coverage Count", compute="_compute_serial_counts", compute_sudo=False
     )
     serial_recall_count = fields.Integer(
-        string="Recalls", compute="_compute_serial_counts", compute_sudo=False
+        string="Recall Count", compute="_compute_serial_counts", compute_sudo=False
     )
     serial_warranty_state = fields.Selection(
         [
