@@ -57,6 +57,9 @@
         "demo/serial_warranty_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "serial_tracking/static/src/views/*.js",
+        ],
         "web.assets_tests": [
             "serial_tracking/static/tests/tours/*.js",
         ],
