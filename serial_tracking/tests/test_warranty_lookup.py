@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -32,6 +34,34 @@ class TestWarrantyLookup(WarrantyCase):
         self.assertEqual(wizard.ownership_ids, self.lot.serial_ownership_ids)
         action = wizard.action_open_unit()
         self.assertEqual((action["res_model"], action["res_id"]), ("stock.lot", self.lot.id))
+
+    def test_lookup_screen_is_titled(self):
+        wizard = self.env["serial.warranty.lookup"].create({"code": self.lot.name})
+        # the breadcrumb and the browser tab read this, not "serial.warranty.lookup,1"
+        self.assertEqual(wizard.display_name, "Warranty Lookup")
+
+    def test_lookup_alerts_stolen_unit(self):
+        action = self.lot.action_serial_report_loss()  # the unit form's button
+        report = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        report.loss_state = "stolen"
+        report.date = date(2026, 3, 5)
+        report.reference = "POL-2026-9"
+        report.save().action_confirm()
+        form = Form(self.env["serial.warranty.lookup"].with_user(self.stock_user))
+        form.code = self.lot.name
+        self.assertEqual(form.loss_state, "stolen")
+        self.assertEqual(form.loss_info, "Reported stolen on 03/05/2026. Reference: POL-2026-9")
+        form.code = self.pump.name
+        self.assertEqual(form.loss_state, "none")
+        self.assertFalse(form.loss_info)
+
+    def test_lookup_alerts_quarantined_unit(self):
+        self.lot.write({"serial_quarantine": True, "serial_quarantine_reason": "Swollen battery"})
+        form = Form(self.env["serial.warranty.lookup"].with_user(self.stock_user))
+        form.code = self.lot.name
+        self.assertTrue(form.quarantine)
+        self.assertEqual(form.quarantine_reason, "Swollen battery")
+        self.assertEqual(form.loss_state, "none")
 
     def test_lookup_gs1_and_case(self):
         Lot = self.env["stock.lot"]

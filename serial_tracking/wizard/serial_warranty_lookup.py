@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
 
 from ..tools import guard
 
@@ -34,6 +35,14 @@ class SerialWarrantyLookup(models.TransientModel):
         "serial.ownership", compute="_compute_details", string="Ownership History"
     )
     recall_info = fields.Text(compute="_compute_details", string="Open Recalls")
+    loss_state = fields.Selection(related="lot_id.serial_loss_state", compute_sudo=False)
+    loss_info = fields.Char(
+        compute="_compute_details",
+        string="Theft/Loss Report",
+        help="When and under which reference the unit was reported stolen or lost.",
+    )
+    quarantine = fields.Boolean(related="lot_id.serial_quarantine", compute_sudo=False)
+    quarantine_reason = fields.Char(related="lot_id.serial_quarantine_reason", compute_sudo=False)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -44,6 +53,13 @@ class SerialWarrantyLookup(models.TransientModel):
     def write(self, vals):
         guard.check_no_nul(self, vals, ["code"])
         return super().write(vals)
+
+    # On the code: the screen gets its title as soon as it opens, not "New".
+    @api.depends("code")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # The screen's breadcrumb and title, never "serial.warranty.lookup,1".
+        self.display_name = self.env._("Warranty Lookup")
 
     @api.depends("code")
     def _compute_lot_id(self):
@@ -81,6 +97,7 @@ class SerialWarrantyLookup(models.TransientModel):
             wizard.warranty_ids = lot.serial_warranty_ids
             wizard.ownership_ids = lot.serial_ownership_ids
             wizard.recall_info = wizard._serial_open_recalls()
+            wizard.loss_info = wizard._serial_loss_info()
 
     def _serial_open_recalls(self):
         """Open recall campaigns hitting the unit, when recalls are installed."""
@@ -109,6 +126,20 @@ class SerialWarrantyLookup(models.TransientModel):
             )
             or False
         )
+
+    def _serial_loss_info(self):
+        """The theft or loss report of the unit, in the reader's language."""
+        lot = self.lot_id
+        if not lot or lot.serial_loss_state == "none":
+            return False
+        info = self.env._(
+            "Reported %(state)s on %(date)s.",
+            state=lot._serial_loss_label(lot.serial_loss_state),
+            date=format_date(self.env, lot.serial_loss_date),
+        )
+        if lot.serial_loss_reference:
+            info += " " + self.env._("Reference: %(ref)s", ref=lot.serial_loss_reference)
+        return info
 
     def action_open_unit(self):
         self.ensure_one()
