@@ -427,7 +427,8 @@ class TestScreenSerialUnitsTour(SerialTourCase):
         owner = self.env["res.partner"].create(
             {"name": "Handset Wholesale International Trading Company Ltd"}
         )
-        lots = self._receive_units(product, ["353329101234561", "353329101234579"])
+        # Not the demo data's IMEIs: the suite also runs on a database with demo data.
+        lots = self._receive_units(product, ["358765432100010", "358765432100028"])
         self._deliver(lots[0], owner)
         recall = self.env["serial.recall"].create(
             {
@@ -437,7 +438,10 @@ class TestScreenSerialUnitsTour(SerialTourCase):
         )
         recall.action_compute_scope()
         recall.action_open()
-        action = self.env.ref("serial_tracking.serial_unit_action")
+        # The Serial Units action and its views, on this test's units only.
+        action = self.env.ref("serial_tracking.serial_unit_action").copy(
+            {"domain": [("product_id", "=", product.id)]}
+        )
         self.start_tour(
             f"/odoo/action-{action.id}", "serial_tracking_serial_units_tour", login="admin"
         )

@@ -39,11 +39,11 @@ registry.category("web_tour.tours").add("serial_tracking_serial_units_tour", {
         {
             content: "The delivered unit's card: status, owner, recalled",
             trigger:
-                ".o_kanban_record:contains(353329101234561):contains(Delivered):contains(Handset Wholesale) .badge:contains(Recalled)",
+                ".o_kanban_record:contains(358765432100010):contains(Delivered):contains(Handset Wholesale) .badge:contains(Recalled)",
         },
         {
             content: "The unit in stock: recalled, no owner",
-            trigger: ".o_kanban_record:contains(353329101234579):contains(In Stock) .badge:contains(Recalled)",
+            trigger: ".o_kanban_record:contains(358765432100028):contains(In Stock) .badge:contains(Recalled)",
             run() {
                 if (this.anchor.closest(".o_kanban_record").querySelector(".fa-user")) {
                     throw new Error("an owner is shown for a unit in stock");
