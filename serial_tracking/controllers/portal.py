@@ -8,7 +8,8 @@ class SerialRecallPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "serial_recall_count" in counters:
-            values["serial_recall_count"] = len(self._serial_recall_lines())
+            # The tile counts campaigns: one recall of ten units is one recall.
+            values["serial_recall_count"] = len(self._serial_recall_lines().recall_id)
         return values
 
     def _serial_recall_lines(self):

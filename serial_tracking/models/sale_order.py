@@ -14,6 +14,11 @@ class SaleOrder(models.Model):
         help="Captured units that became blocked after they were chosen: swap them "
         "before the delivery.",
     )
+    serial_has_warranty_extension = fields.Boolean(
+        compute="_compute_serial_has_warranty_extension",
+        help="Technical: the order sells a warranty extension (shows the column of the "
+        "serials it extends).",
+    )
 
     @api.depends(
         "state",
@@ -48,6 +53,13 @@ class SaleOrder(models.Model):
                 )
                 if items
                 else False
+            )
+
+    @api.depends("order_line.serial_warranty_extension")
+    def _compute_serial_has_warranty_extension(self):
+        for order in self:
+            order.serial_has_warranty_extension = any(
+                order.order_line.mapped("serial_warranty_extension")
             )
 
     @api.constrains("order_line")

@@ -92,6 +92,7 @@ class SerialRecall(models.Model):
         copy=False,
         tracking=True,
         index=True,
+        group_expand=True,  # kanban columns in lifecycle order, not alphabetical
     )
     action_required = fields.Selection(
         RECALL_ACTIONS,
@@ -235,9 +236,14 @@ class SerialRecall(models.Model):
             recall.picking_count = len(recall.picking_ids)
 
     @api.depends("name", "title")
+    @api.depends_context("serial_recall_reference_only")
     def _compute_display_name(self):
+        # Lists of units show the reference only: the title would repeat on every row.
+        short = self.env.context.get("serial_recall_reference_only")
         for recall in self:
-            recall.display_name = f"{recall.name}: {recall.title}" if recall.title else recall.name
+            recall.display_name = (
+                f"{recall.name}: {recall.title}" if recall.title and not short else recall.name
+            )
 
     @api.constrains("serial_from", "serial_to")
     def _check_serial_range(self):

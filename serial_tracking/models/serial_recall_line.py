@@ -76,6 +76,7 @@ class SerialRecallLine(models.Model):
         required=True,
         default="pending",
         readonly=True,
+        group_expand=True,  # kanban columns in the order of the unit's progress
     )
     resolution = fields.Selection(RESOLUTIONS, readonly=True)
     date_resolved = fields.Date(readonly=True)
@@ -113,8 +114,9 @@ class SerialRecallLine(models.Model):
 
     @api.depends("recall_id", "lot_id")
     def _compute_display_name(self):
+        # The serial first: tags and lists cut long names at the end.
         for line in self:
-            line.display_name = f"{line.recall_id.name} - {line.lot_id.name}"
+            line.display_name = f"{line.lot_id.name} ({line.recall_id.name})"
 
     @api.model
     def _system_fields(self):

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL, create_index, format_date
 from odoo.tools.sql import column_exists, create_column, escape_psql, table_exists
 
 from ..hooks import SERIAL_NAME_INDEX
@@ -839,7 +839,7 @@ class StockLot(models.Model):
             self.env._(
                 "Reported %(state)s on %(date)s.",
                 state=self._serial_loss_label(loss_state),
-                date=date,
+                date=format_date(self.env, date),
             ),
             self.env._("Reference: %(ref)s", ref=reference or "-"),
         )
@@ -1218,6 +1218,21 @@ class StockLot(models.Model):
         string="Recalls",
         readonly=True,
     )
+    serial_recalled = fields.Boolean(
+        string="Recalled",
+        compute="_compute_serial_recalled",
+        compute_sudo=True,
+        help="A recall campaign blocks the unit.",
+    )
+
+    @api.depends("serial_recall_line_ids.blocking")
+    def _compute_serial_recalled(self):
+        groups = self.env["serial.recall.line"]._read_group(
+            [("lot_id", "in", self._origin.ids), ("blocking", "=", True)], ["lot_id"]
+        )
+        recalled = {lot.id for (lot,) in groups}
+        for lot in self:
+            lot.serial_recalled = lot._origin.id in recalled
 
     def _serial_recall_block_reasons(self, reasons):
         """Add the reasons of the recall campaigns blocking units of ``self``."""

@@ -26,4 +26,5 @@ from . import test_capture_company
 from . import test_loss_stock
 from . import test_lot_controls
 from . import test_reports_pdf
+from . import test_screens
 from . import test_i18n

@@ -320,7 +320,7 @@ class TestRecallFlow(RecallCase):
         wizard.action_confirm()
         self.assertEqual(self._line(recall, "W6").state, "resolved")
         self.assertFalse(unit.serial_blocked, "released at once: the campaign is closed")
-        self.assertIn("resolved as inspected ok", unit.message_ids[0].body.lower())
+        self.assertIn("resolved as Inspected OK by", unit.message_ids[0].body)
         self.assertIn("W6", recall.message_ids[0].body)
         self.assertEqual(picking.move_line_ids.lot_id, unit, "a waiting delivery takes it")
         # A non-releasing resolution keeps the unit blocked.

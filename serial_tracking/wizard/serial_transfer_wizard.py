@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class SerialTransferWizard(models.TransientModel):
@@ -24,7 +25,7 @@ class SerialTransferWizard(models.TransientModel):
                         "%(serial)s: %(term)s until %(end)s - %(fate)s",
                         serial=warranty.lot_id.name,
                         term=warranty.term_id.name,
-                        end=warranty.date_end,
+                        end=format_date(self.env, warranty.date_end),
                         fate=self.env._("follows the unit")
                         if warranty.transferable
                         else self.env._("will be voided"),
@@ -71,7 +72,7 @@ class SerialTransferWizard(models.TransientModel):
                     " - %(serial)s: owned by %(owner)s since %(since)s, after the transfer date",
                     serial=ownership.lot_id.name,
                     owner=ownership.partner_id.display_name,
-                    since=ownership.date_start,
+                    since=format_date(self.env, ownership.date_start),
                 )
             )
         if problems:
