@@ -58,7 +58,7 @@ class TestUniqueness(SerialTrackingCase):
         Python check cannot see the first serial: only the unique constraint stops it,
         and the RPC layer turns the violation into a readable message.
         """
-        serial = "353329101234595"
+        serial = "358714024680138"
         with self.registry.cursor() as cr0:
             env0 = api.Environment(cr0, api.SUPERUSER_ID, {})
             product = env0["product.product"].create(
