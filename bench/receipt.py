@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Receive N serial numbers in one receipt: bare Odoo vs Odoo + serial_tracking.
 
-Usage: python3 bench/receipt.py [-n 10000] [--repeat 1]
+Usage: python3 bench/receipt.py [-n 10000] [--repeat 1] [--existing-units 20*N]
 
 Both sides do exactly what a warehouse does: a confirmed receipt of N units of a
 serial-tracked product, one move line per typed/imported serial, then "Validate" (lots
 are created, validated, quants moved; with the addon also uniqueness keys and unit
 status). The addon side also reports the capture wizard (paste N serials), which has no
-bare Odoo counterpart.
+bare Odoo counterpart. Both databases first get --existing-units units of another
+product (committed once), so that the received serials are checked against a filled
+table.
 """
 
 import sys
@@ -34,6 +36,50 @@ def imei(n):
             d = d - 9 if d > 9 else d
         total += d
     return body + str((10 - total % 10) % 10)
+
+
+def add_existing_units(odoo, registry, count, with_addon):
+    """Commit ``count`` units of another phone model in the database (once).
+
+    A receipt checks its serials against the units already known: an empty
+    ``stock_lot`` table would hide what that costs. Inserted with SQL, as a database
+    that has been in use for a while holds them; kept with --reuse-db.
+    """
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        Product = env["product.product"]
+        product = Product.search([("default_code", "=", "BENCH-IN-STOCK")], limit=1)
+        if not product:
+            vals = {
+                "name": "Bench Phone in stock",
+                "default_code": "BENCH-IN-STOCK",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+            if with_addon:
+                vals["serial_identifier_type"] = "imei"
+            product = Product.create(vals)
+            env.flush_all()
+        cr.execute("SELECT count(*) FROM stock_lot WHERE product_id = %s", [product.id])
+        known = cr.fetchone()[0]
+        if known >= count:
+            return
+        # Serials like the received ones (15 digits), never equal to them.
+        columns, values = "", ""
+        if with_addon:
+            columns = ", serial_state, serial_loss_state, serial_unique_key, serial_blocked"
+            values = ", 'in_stock', 'none', 'G|' || name, FALSE"
+        cr.execute(
+            f"""
+            INSERT INTO stock_lot (name, product_id, create_uid, create_date, write_uid,
+                                   write_date{columns})
+            SELECT name, %(product)s, 1, now() at time zone 'UTC', 1,
+                   now() at time zone 'UTC'{values}
+              FROM (SELECT '36' || lpad(g::text, 13, '0') AS name
+                      FROM generate_series(%(first)s, %(count)s) g) serials
+            """,
+            {"product": product.id, "first": known + 1, "count": count},
+        )
 
 
 def prepare(env, n, with_addon):
@@ -113,9 +159,18 @@ def run_wizard(odoo, registry, n, offset):
 
 
 def main():
-    args = benchlib.parser(__doc__.splitlines()[0], 10000).parse_args()
+    p = benchlib.parser(__doc__.splitlines()[0], 10000)
+    p.add_argument(
+        "--existing-units",
+        type=int,
+        help="units already in the database before the receipt (default: 20 x N)",
+    )
+    args = p.parse_args()
+    existing = 20 * args.n if args.existing_units is None else args.existing_units
     odoo, bare, addon = benchlib.start(args, BARE_MODULES, ADDON_MODULES)
     try:
+        add_existing_units(odoo, bare, existing, False)
+        add_existing_units(odoo, addon, existing, True)
         bare_runs, addon_runs = benchlib.compare(
             odoo, bare, addon, run_validate, args.n, args.repeat
         )

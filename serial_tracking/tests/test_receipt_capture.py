@@ -212,3 +212,13 @@ class TestReceiptCapture(SerialTrackingCase):
         picking.button_validate()
         self.assertEqual((lot_a | lot_b).mapped("serial_owner_id"), self.customer)
         self.assertEqual(lot_c.serial_state, "lost", "reported lost: out of stock")
+
+    def test_capture_imei_units_on_a_delivery(self):
+        """IMEI units are found by their database-wide key, for their product only."""
+        lot = self._receive_with_capture(self.product_imei, [IMEIS[0]])
+        self._receive_with_capture(self.product_imei_2, [IMEIS[1]])
+        picking = self._create_picking(self.picking_type_out, self.product_imei, 1, self.customer)
+        with self.assertRaisesRegex(ValidationError, f"{IMEIS[1]}: no such serial for Phone P1"):
+            self._capture(picking.move_ids, IMEIS[1])
+        self._capture(picking.move_ids, IMEIS[0])
+        self.assertEqual(picking.move_line_ids.lot_id, lot)

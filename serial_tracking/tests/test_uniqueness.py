@@ -30,6 +30,18 @@ class TestUniqueness(SerialTrackingCase):
         with self.assertRaisesRegex(ValidationError, "J-100: already exists"):
             self._lot("J-100", self.product_free, company_id=self.company.id)
 
+    def test_serial_without_company_clashes_with_every_company(self):
+        """Like core: a serial shared by all companies (no company) and a company's
+        serial of the same product would be the same unit."""
+        company_b = self.env["res.company"].create({"name": "Serial Co B"})
+        self._lot("K-7", self.product_free, company_id=company_b.id)
+        with self.assertRaisesRegex(ValidationError, "K-7: already exists"):
+            self._lot("K-7", self.product_free)
+        shared = self._lot("K-8", self.product_free)
+        self.assertFalse(shared.company_id)
+        with self.assertRaisesRegex(ValidationError, "K-8: already exists"):
+            self._lot("K-8", self.product_free, company_id=company_b.id)
+
     def test_batch_duplicates_all_listed(self):
         with self.assertRaises(ValidationError) as catcher:
             self.env["stock.lot"].create(

@@ -230,11 +230,15 @@ class SerialCaptureWizard(models.TransientModel):
 
     def _existing_units(self, serials):
         product = self.product_id
-        return self.env["stock.lot"].search_fetch(
+        company = self.move_id.company_id
+        Lot = self.env["stock.lot"]
+        # By unique key rather than by name (see stock.lot._serial_clash_keys).
+        keys = Lot._serial_clash_keys([(product, serial, company) for serial in serials])
+        return Lot.search_fetch(
             [
+                ("serial_unique_key", "in", keys),
                 ("product_id", "=", product.id),
-                ("name", "in", serials),
-                ("company_id", "in", [False, self.move_id.company_id.id]),
+                ("company_id", "in", [False, company.id]),
             ],
             ["name", "serial_blocked", "serial_block_reason"],
         )
