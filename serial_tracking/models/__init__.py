@@ -2,6 +2,7 @@ from . import res_company
 from . import res_partner
 from . import res_config_settings
 from . import product_template
+from . import product_product
 from . import serial_ownership
 from . import stock_lot
 from . import stock_move

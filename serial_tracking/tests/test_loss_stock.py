@@ -96,3 +96,15 @@ class TestLossLeavesStock(SerialTrackingCase):
         self._report(unit, self.clerk)
         self.assertEqual(self.env["stock.move"].search_count([]), moves_before)
         self.assertEqual(unit.serial_state, "delivered")
+
+    def test_blocked_units_here_stay_on_hand_but_are_not_promised(self):
+        unit = self.units[0]
+        unit.sudo().write({"serial_quarantine": True, "serial_quarantine_reason": "dented"})
+        product = self.product_free.with_context(warehouse_id=self.warehouse.id)
+        self.assertEqual(product.qty_available, 3, "still physically here")
+        self.assertEqual(product.free_qty, 2)
+        self.assertEqual(product.virtual_available, 2, "not available to promise")
+        delivery = self._create_picking(self.picking_type_out, self.product_free, 3, self.customer)
+        delivery.action_assign()
+        self.assertNotIn(unit, delivery.move_line_ids.lot_id, "nor reserved")
+        self.assertEqual(len(delivery.move_line_ids), 2)
