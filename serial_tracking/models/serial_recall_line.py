@@ -239,7 +239,8 @@ class SerialRecallLine(models.Model):
         """
         if not (reason or "").strip():
             raise UserError(_("Say why the units are released."))
-        self._check_workable_campaign(closed_only=True)
+        self.env["serial.recall"]._check_manager()
+        self._check_workable_campaign()
         still_open = self.filtered(lambda line: line.recall_id.state == "open")
         if still_open:
             raise UserError(
@@ -285,13 +286,13 @@ class SerialRecallLine(models.Model):
         """Log ``message(line)`` in the chatter of each line's unit."""
         self.lot_id.sudo()._message_log_batch({line.lot_id.id: message(line) for line in self})
 
-    def _check_workable_campaign(self, closed_only=False):
+    def _check_workable_campaign(self):
         """Refuse lines whose campaign does not let them be worked on; return the lines
         of closed campaigns (managers only), worked on after the campaign ended."""
         if not self:
             raise UserError(_("Select the units first."))
         closed = self.filtered(lambda line: line.recall_id.state == "closed")
-        if closed or closed_only:
+        if closed:
             self.env["serial.recall"]._check_manager()
         wrong = self.filtered(lambda line: line.recall_id.state not in ("open", "closed"))
         if wrong:
@@ -330,37 +331,19 @@ class SerialRecallLine(models.Model):
         The moves are then reserved again, which skips blocked units, and a note is
         posted on each picking concerned.
         """
-        if not self:
-            return
-        MoveLine = self.env["stock.move.line"]
-        blocked_usages = MoveLine._serial_blocked_dest_usages()
-        move_lines = MoveLine.search(
-            [
-                ("lot_id", "in", self.lot_id.ids),
-                ("state", "not in", ("done", "cancel")),
+        recall_by_lot = {line.lot_id: line.recall_id for line in self}
+        blocked_usages = self.env["stock.move.line"]._serial_blocked_dest_usages()
+        self.lot_id._serial_unreserve(
+            lambda lots: _(
+                "Reservation undone for recalled units: %(lines)s",
+                lines=", ".join(f"{lot.name} ({recall_by_lot[lot].name})" for lot in lots),
+            ),
+            domain=[
                 "|",
                 ("picking_code", "=", "outgoing"),
                 ("location_dest_id.usage", "in", blocked_usages),
-            ]
+            ],
         )
-        if not move_lines:
-            return
-        lots_by_picking = {
-            picking: lines.lot_id for picking, lines in move_lines.grouped("picking_id").items()
-        }
-        recall_by_lot = {line.lot_id: line.recall_id for line in self}
-        moves = move_lines.move_id
-        move_lines.unlink()
-        moves._action_assign()
-        for picking, lots in lots_by_picking.items():
-            if not picking:
-                continue
-            picking._message_log(
-                body=_(
-                    "Reservation undone for recalled units: %(lines)s",
-                    lines=", ".join(f"{lot.name} ({recall_by_lot[lot].name})" for lot in lots),
-                )
-            )
 
     def _reserve_released_units(self):
         """Let the moves waiting for stock reserve the units of ``self`` once released.

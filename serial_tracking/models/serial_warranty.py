@@ -27,23 +27,6 @@ VOID_CAUSES = [
 ]
 
 
-def covered_until(periods, day):
-    """Last day of the uninterrupted cover starting on ``day``.
-
-    ``periods`` are ``(date_start, date_end)`` pairs, ends included; a period starting
-    the day after the previous one ends continues it (chained extensions). Returns
-    ``None`` when ``day`` itself is not covered.
-    """
-    end = None
-    for start, stop in sorted(periods):
-        reach = end if end is not None else day - timedelta(days=1)
-        if start > reach + timedelta(days=1):
-            break
-        if stop >= day:
-            end = max(end, stop) if end is not None else stop
-    return end
-
-
 def chain_periods(periods):
     """Uninterrupted covers made of ``periods``, as sorted ``(start, end)`` pairs.
 
@@ -57,6 +40,12 @@ def chain_periods(periods):
         else:
             covers.append((start, stop))
     return covers
+
+
+def covered_until(periods, day):
+    """Last day of the uninterrupted cover that includes ``day``, or ``None`` when
+    ``day`` is not covered (``periods`` as for :func:`chain_periods`)."""
+    return next((stop for start, stop in chain_periods(periods) if start <= day <= stop), None)
 
 
 def selection_search_keys(model, fname, operator, value):

@@ -897,7 +897,13 @@ class StockLot(models.Model):
         )
         if not quants:
             return {}
-        quants.lot_id._serial_unreserve(self.env._("reported stolen or lost"))
+        quants.lot_id._serial_unreserve(
+            lambda lots: self.env._(
+                "Reservation undone, %(why)s: %(serials)s",
+                why=self.env._("reported stolen or lost"),
+                serials=", ".join(lots.mapped("name")),
+            )
+        )
         Move = self.env["stock.move"].sudo()
         vals_list = []
         for quant in quants:
@@ -923,12 +929,12 @@ class StockLot(models.Model):
             for ml in moves.move_line_ids
         }
 
-    def _serial_unreserve(self, why):
-        """Undo the reservations of the units of ``self`` on moves not done yet; the
-        moves then reserve again (other units) and their transfers say why."""
-        MoveLine = self.env["stock.move.line"].sudo()
-        lines = MoveLine.search(
-            [("lot_id", "in", self.ids), ("state", "not in", ("done", "cancel"))]
+    def _serial_unreserve(self, message, domain=()):
+        """Undo the reservations of the units of ``self`` on moves not done yet (those
+        matching ``domain`` too); the moves then reserve again, which skips blocked
+        units, and each transfer concerned gets ``message(its units)`` as a note."""
+        lines = self.env["stock.move.line"].search(
+            [("lot_id", "in", self.ids), ("state", "not in", ("done", "cancel")), *domain]
         )
         if not lines:
             return
@@ -940,73 +946,53 @@ class StockLot(models.Model):
         moves._action_assign()
         for picking, lots in by_picking.items():
             if picking:
-                picking._message_log(
-                    body=self.env._(
-                        "Reservation undone, %(why)s: %(serials)s",
-                        why=why,
-                        serials=", ".join(lots.mapped("name")),
-                    )
-                )
+                picking._message_log(body=message(lots))
 
     def _serial_restock_recovered(self):
         """Bring back the units of ``self`` that the loss report took out of stock, to
         the location they left, by an inventory move; return ``{lot_id: message}``."""
-        self.env["stock.move.line"].flush_model(["lot_id", "state", "date", "location_dest_id"])
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT ON (ml.lot_id) ml.id
-              FROM stock_move_line ml
-             WHERE ml.lot_id IN %s AND ml.state = 'done'
-          ORDER BY ml.lot_id, ml.date DESC, ml.id DESC
-            """,
-            [tuple(self.ids)],
-        )
-        last = self.env["stock.move.line"].sudo().browse(row[0] for row in self.env.cr.fetchall())
-        written_off = last.filtered(
-            lambda ml: (
-                ml.move_id.is_inventory
-                and ml.location_dest_id.usage == "inventory"
-                and ml.location_id.usage == "internal"
+        last = (
+            self.env["stock.move.line"]
+            .sudo()
+            .browse(
+                line_id
+                for _lot_id, line_id, usage, _scrap in self._serial_last_done_lines()
+                if usage == "inventory"
             )
+        )
+        written_off = last.filtered(
+            lambda ml: ml.move_id.is_inventory and ml.location_id.usage == "internal"
         )
         if not written_off:
             return {}
-        Move = self.env["stock.move"].sudo()
-        name = self.env._("Recovered unit back in stock")
-        vals_list = []
-        for ml in written_off:
-            vals_list.append(
-                {
-                    "name": name,
-                    "product_id": ml.product_id.id,
-                    "product_uom": ml.product_uom_id.id,
-                    "product_uom_qty": ml.quantity,
-                    "company_id": ml.company_id.id,
-                    "location_id": ml.location_dest_id.id,
-                    "location_dest_id": ml.location_id.id,
-                    "is_inventory": True,
-                    "picked": True,
-                    "move_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": ml.product_id.id,
-                                "product_uom_id": ml.product_uom_id.id,
-                                "quantity": ml.quantity,
-                                "location_id": ml.location_dest_id.id,
-                                "location_dest_id": ml.location_id.id,
-                                "company_id": ml.company_id.id,
-                                "lot_id": ml.lot_id.id,
-                            }
-                        )
-                    ],
-                }
+        # The units sit in the loss location since the report: move them back as an
+        # inventory adjustment would (core's move values of their quant there).
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", written_off.lot_id.ids),
+                    ("location_id", "in", written_off.location_dest_id.ids),
+                    ("quantity", ">", 0),
+                ]
             )
-        Move.with_context(inventory_mode=False).create(vals_list)._action_done()
+        )
+        back_to = {ml.lot_id: ml.location_id for ml in written_off}
+        name = self.env._("Recovered unit back in stock")
+        vals_list = [
+            quant.with_context(inventory_name=name)._get_inventory_move_values(
+                quant.quantity, quant.location_id, back_to[quant.lot_id]
+            )
+            for quant in quants
+        ]
+        moves = self.env["stock.move"].sudo().with_context(inventory_mode=False).create(vals_list)
+        moves._action_done()
         return {
             ml.lot_id.id: self.env._(
-                "Back in stock at %(location)s.", location=ml.location_id.display_name
+                "Back in stock at %(location)s.", location=ml.location_dest_id.display_name
             )
-            for ml in written_off
+            for ml in moves.move_line_ids
         }
 
     def _serial_clear_loss(self, reason, restock=True):
@@ -1104,22 +1090,9 @@ class StockLot(models.Model):
         """
         if not self:
             return
-        self.env["stock.move.line"].flush_model(["lot_id", "state", "date", "location_dest_id"])
-        self.env["stock.location"].flush_model(["usage", "scrap_location"])
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT ON (ml.lot_id) ml.lot_id, loc.usage, loc.scrap_location
-              FROM stock_move_line ml
-              JOIN stock_location loc ON loc.id = ml.location_dest_id
-             WHERE ml.lot_id IN %s AND ml.state = 'done'
-          ORDER BY ml.lot_id, ml.date DESC, ml.id DESC
-            """,
-            [tuple(self.ids)],
-        )
-        rows = self.env.cr.fetchall()
         flagged = set(self.filtered(lambda lot: lot.serial_loss_state != "none").ids)
         by_state = defaultdict(list)
-        for lot_id, usage, scrap in rows:
+        for lot_id, _line_id, usage, scrap in self._serial_last_done_lines():
             state = self._serial_state_from_location(usage, scrap)
             if state == "scrapped" and not scrap and lot_id in flagged:
                 state = "lost"  # written off by the theft/loss report
@@ -1131,6 +1104,23 @@ class StockLot(models.Model):
             lots = self.browse(lot_ids).filtered(lambda lot, s=state: lot.serial_state != s)
             if lots:
                 lots.sudo().write({"serial_state": state})
+
+    def _serial_last_done_lines(self):
+        """``[(lot_id, move_line_id, dest_usage, dest_is_scrap)]``: the latest done move
+        line (by date, then id) of each unit of ``self`` that has one, in one query."""
+        self.env["stock.move.line"].flush_model(["lot_id", "state", "date", "location_dest_id"])
+        self.env["stock.location"].flush_model(["usage", "scrap_location"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.id, loc.usage, loc.scrap_location
+              FROM stock_move_line ml
+              JOIN stock_location loc ON loc.id = ml.location_dest_id
+             WHERE ml.lot_id IN %s AND ml.state = 'done'
+          ORDER BY ml.lot_id, ml.date DESC, ml.id DESC
+            """,
+            [tuple(self.ids)],
+        )
+        return self.env.cr.fetchall()
 
     @api.model
     def _serial_state_from_location(self, usage, scrap_location):

@@ -43,6 +43,15 @@ class StockMoveLine(models.Model):
             res["warning"] = {"title": self.env._("Serial number refused"), "message": problem}
         return res
 
+    def _serial_new_lot_company(self):
+        """Company of the lot validation will create for this line's ``lot_name``.
+
+        Core builds that lot from ``_prepare_new_lot_vals`` and lets ``stock.lot``
+        compute what is missing: ask both rather than copying their rules.
+        """
+        self.ensure_one()
+        return self.env["stock.lot"].new(self._prepare_new_lot_vals()).company_id
+
     def _serial_line_problem(self):
         """What is wrong with the serial typed or chosen on this line, or ``False``."""
         self.ensure_one()
@@ -50,8 +59,7 @@ class StockMoveLine(models.Model):
             return False
         Lot = self.env["stock.lot"]
         if self.lot_name and not self.lot_id:
-            lot_vals = self._prepare_new_lot_vals()
-            company = Lot.new(lot_vals).company_id
+            company = self._serial_new_lot_company()
             problems = Lot._serial_check_names(self.product_id, [self.lot_name], company)
             if problems:
                 return self.env._(

@@ -277,11 +277,7 @@ class SerialCaptureWizard(models.TransientModel):
         return problems
 
     def _lot_company(self):
-        """Company the new lots will get, derived as core creates them at validation.
-
-        Core builds the lot of a move line from ``_prepare_new_lot_vals`` and lets
-        ``stock.lot`` compute what is missing: ask both rather than copying their rules.
-        """
+        """Company the new lots will get (see ``stock.move.line._serial_new_lot_company``)."""
         line = self.env["stock.move.line"].new(
             {
                 "move_id": self.move_id.id,
@@ -290,7 +286,7 @@ class SerialCaptureWizard(models.TransientModel):
                 "lot_name": "/",
             }
         )
-        return self.env["stock.lot"].new(line._prepare_new_lot_vals()).company_id
+        return line._serial_new_lot_company()
 
     def _count_problem(self, count):
         """Why ``count`` entries do not fit the units to capture, or ``None``."""
