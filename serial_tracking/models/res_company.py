@@ -5,6 +5,7 @@ from functools import lru_cache
 import pytz
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -26,6 +27,11 @@ class ResCompany(models.Model):
         help="Vehicles built outside North America do not always carry a check digit in "
         "position 9. When set, a VIN that fails only the check digit is accepted.",
     )
+    serial_transfer_expiry_days = fields.Integer(
+        string="Transfer Requests Valid (days)",
+        default=14,
+        help="How long the recipient of an owner-to-owner transfer has to accept it.",
+    )
     serial_warranty_reminder_days = fields.Integer(
         string="Warranty Reminder (days)",
         default=30,
@@ -42,6 +48,19 @@ class ResCompany(models.Model):
         help="Gets the reminder activities when neither the warranty term nor the "
         "sales order names someone.",
     )
+
+    @api.constrains("serial_transfer_expiry_days")
+    def _check_serial_transfer_expiry_days(self):
+        for company in self:
+            if not 1 <= company.serial_transfer_expiry_days <= 365:
+                raise ValidationError(
+                    self.env._(
+                        "Transfer requests must stay valid between 1 and 365 days "
+                        "(%(company)s: %(days)s).",
+                        company=company.name,
+                        days=company.serial_transfer_expiry_days,
+                    )
+                )
 
     def _serial_today(self):
         """Today in the company's time zone (its partner's, else UTC)."""

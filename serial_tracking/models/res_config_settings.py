@@ -20,3 +20,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.serial_warranty_responsible_id",
         readonly=False,
     )
+    serial_transfer_expiry_days = fields.Integer(
+        related="company_id.serial_transfer_expiry_days",
+        readonly=False,
+    )

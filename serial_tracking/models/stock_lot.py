@@ -1217,12 +1217,80 @@ class StockLot(models.Model):
                     )
                 )
         records = insert_rows(Ownership, vals_list)
+        self.env["serial.transfer.request"]._serial_close_for_units(
+            self, self.env._("The unit changed hands (%(origin)s).", origin=origin_label)
+        )
         for owner_id, lot_ids in owner_groups.items():
             self.browse(lot_ids).sudo().write({"serial_owner_id": owner_id or False})
         if bodies:
             self._message_log_batch(bodies)
         self._serial_warranty_on_ownership_change(partner_by_lot, origin, pickings_by_lot)
         return records
+
+    def _serial_transfer_problem(self):
+        """Why the unit cannot change hands now, or False.
+
+        Both the owner and the recipient of a transfer read it: it names the theft
+        report or the open recall, nothing else about the unit.
+        """
+        self.ensure_one()
+        lot = self.sudo()
+        if lot.serial_loss_state == "stolen":
+            return self.env._(
+                "The unit %(serial)s is reported stolen: it cannot change hands.",
+                serial=lot.name,
+            )
+        if lot.serial_loss_state == "lost":
+            return self.env._(
+                "The unit %(serial)s is reported lost: it cannot change hands.",
+                serial=lot.name,
+            )
+        recalls = lot.serial_recall_line_ids.filtered("blocking").recall_id
+        if recalls:
+            return self.env._(
+                "The unit %(serial)s is under an open recall (%(recalls)s): it cannot "
+                "change hands until the recall is resolved.",
+                serial=lot.name,
+                recalls=", ".join(recalls.mapped("name")),
+            )
+        if lot.serial_blocked:
+            return self.env._(
+                "The unit %(serial)s is blocked by %(company)s: contact them.",
+                serial=lot.name,
+                company=(lot.company_id or self.env.company).name,
+            )
+        return False
+
+    serial_transfer_request_ids = fields.One2many(
+        "serial.transfer.request",
+        "lot_id",
+        string="Transfer Requests",
+        readonly=True,
+        groups="serial_tracking.group_serial_tracking_user",
+    )
+    serial_transfer_request_count = fields.Integer(
+        compute="_compute_serial_transfer_request_count",
+        string="Transfer Request Count",
+        groups="serial_tracking.group_serial_tracking_user",
+    )
+
+    def _compute_serial_transfer_request_count(self):
+        counts = dict(
+            self.env["serial.transfer.request"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.serial_transfer_request_count = counts.get(lot, 0)
+
+    def action_serial_view_transfer_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.serial_transfer_request_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
 
     # ------------------------------------------------------------------
     # Recall campaigns
