@@ -268,17 +268,20 @@ class SerialUnitsPortal(CustomerPortal):
             return request.redirect(
                 "/web/login?" + url_encode({"redirect": transfer._serial_accept_url()})
             )
-        partner = (
-            request.env["res.partner"]
-            .sudo()
-            .create(
-                {
-                    "name": transfer.to_name,
-                    "email": transfer.to_email,
-                    "lang": transfer.from_partner_id.lang,
-                }
+        partner = transfer.signup_partner_id
+        if not partner or partner.user_ids:
+            partner = (
+                request.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": transfer.to_name,
+                        "email": transfer.to_email,
+                        "lang": transfer.from_partner_id.lang,
+                    }
+                )
             )
-        )
+            transfer.signup_partner_id = partner
         url = partner.with_context(signup_valid=True, relative_url=True)._get_signup_url_for_action(
             url=transfer._serial_accept_url()
         )[partner.id]

@@ -64,6 +64,8 @@ class SerialTransferRequest(models.Model):
         ondelete="set null",
         help="Who accepted the transfer.",
     )
+    # The contact made for a recipient who signs up from the link (made once).
+    signup_partner_id = fields.Many2one("res.partner", readonly=True, ondelete="set null")
     state = fields.Selection(
         TRANSFER_STATES,
         string="Status",
@@ -99,6 +101,7 @@ class SerialTransferRequest(models.Model):
             "to_name",
             "to_email",
             "to_partner_id",
+            "signup_partner_id",
             "state",
             "access_token",
             "date_expire",

@@ -277,6 +277,15 @@ class TestTransferPages(OwnershipPortalCase):
         self.assertIn("/web/signup", response.headers["Location"])
         contact = self.env["res.partner"].search([("email", "=", "newcomer@example.com")])
         self.assertEqual(contact.name, "Newcomer")
+        # Following the link again reuses that contact.
+        self.url_open(
+            f"/serial/transfer/{offer.id}/signup",
+            data={"csrf_token": self._csrf(link), "access_token": offer.sudo().access_token},
+            allow_redirects=False,
+        )
+        self.assertEqual(
+            self.env["res.partner"].search_count([("email", "=", "newcomer@example.com")]), 1
+        )
 
 
 @tagged("post_install", "-at_install")
