@@ -163,7 +163,7 @@ class SerialUnitsPortal(CustomerPortal):
                 lot, error=error.args[0], form={"to_name": to_name, "to_email": to_email}
             )
             return request.render("serial_tracking.portal_my_serial_unit", values)
-        transfer._serial_send("serial_tracking.mail_template_transfer_request")
+        transfer._serial_send("serial_tracking.mail_template_transfer_request", detached=True)
         return request.redirect(f"/my/units/{lot.id}?{url_encode({'message': 'transfer_sent'})}")
 
     @http.route(
@@ -269,7 +269,7 @@ class SerialUnitsPortal(CustomerPortal):
                 "/web/login?" + url_encode({"redirect": transfer._serial_accept_url()})
             )
         partner = transfer.signup_partner_id
-        if not partner or partner.user_ids:
+        if not partner or partner.with_context(active_test=False).user_ids:
             partner = (
                 request.env["res.partner"]
                 .sudo()

@@ -64,6 +64,7 @@ class SerialTransferRequest(models.Model):
         ondelete="set null",
         help="Who accepted the transfer.",
     )
+    refusal_notified = fields.Boolean(readonly=True, copy=False)
     # The contact made for a recipient who signs up from the link (made once).
     signup_partner_id = fields.Many2one("res.partner", readonly=True, ondelete="set null")
     state = fields.Selection(
@@ -102,6 +103,7 @@ class SerialTransferRequest(models.Model):
             "to_email",
             "to_partner_id",
             "signup_partner_id",
+            "refusal_notified",
             "state",
             "access_token",
             "date_expire",
@@ -136,12 +138,11 @@ class SerialTransferRequest(models.Model):
             # this transaction's snapshot): the database index decided.
             raise UserError(self._serial_pending_message()) from None
         for record in records:
+            # The unit's readers may not read requests: no recipient named here.
             record.lot_id._message_log(
                 body=self.env._(
-                    "The owner offered the unit to %(name)s <%(email)s> (transfer request, "
-                    "valid until %(date)s).",
-                    name=record.to_name,
-                    email=record.to_email,
+                    "The owner offered the unit to a new owner (transfer request valid "
+                    "until %(date)s).",
                     date=format_datetime(self.env, record.date_expire),
                 )
             )
@@ -149,10 +150,18 @@ class SerialTransferRequest(models.Model):
 
     @api.model
     def _serial_lock_units(self, lots):
-        """Serialize offers and acceptances of the same units (row lock)."""
+        """Serialize offers, acceptances and other changes of hands of the same units.
+
+        An update, not a mere ``FOR UPDATE``: under REPEATABLE READ only a write makes a
+        concurrent transaction that writes the unit (a delivery writing its owner) fail
+        and be retried, after which it sees the offer and cancels it.
+        """
         if lots.ids:
             self.env.cr.execute(
-                SQL("SELECT id FROM stock_lot WHERE id IN %s FOR UPDATE", tuple(lots.ids))
+                SQL(
+                    "UPDATE stock_lot SET write_date = write_date WHERE id IN %s",
+                    tuple(lots.ids),
+                )
             )
 
     @api.model
@@ -169,10 +178,14 @@ class SerialTransferRequest(models.Model):
         problem = lot._serial_transfer_problem()
         if problem:
             raise UserError(problem)
-        name = (vals.get("to_name") or "").strip()
+        name = " ".join((vals.get("to_name") or "").split())
         email = email_normalize(vals.get("to_email") or "")
         if not name:
             raise ValidationError(self.env._("Give the name of the new owner."))
+        if len(name) > 128:
+            raise ValidationError(
+                self.env._("The name of the new owner is too long (128 characters at most).")
+            )
         if not email:
             raise ValidationError(
                 self.env._(
@@ -187,6 +200,23 @@ class SerialTransferRequest(models.Model):
         pending = self.search_count([("lot_id", "=", lot.id), ("state", "=", "pending")], limit=1)
         if pending:
             raise UserError(self._serial_pending_message())
+        # Each offer emails an address the owner chooses, signed by the company.
+        since = fields.Datetime.now() - timedelta(days=1)
+        recent = self.search_count(
+            [("from_partner_id", "=", vals["from_partner_id"]), ("create_date", ">=", since)]
+        )
+        if recent >= self._serial_daily_offer_limit():
+            raise UserError(
+                self.env._(
+                    "You have offered %(count)s units for transfer in the last 24 hours: "
+                    "try again tomorrow, or contact us.",
+                    count=recent,
+                )
+            )
+
+    @api.model
+    def _serial_daily_offer_limit(self):
+        return 20
 
     def _serial_pending_message(self):
         return self.env._(
@@ -204,8 +234,12 @@ class SerialTransferRequest(models.Model):
     # ------------------------------------------------------------------
 
     def _serial_accept_url(self):
+        """The recipient's link. It carries the token: for the flows only (superuser),
+        never for staff rendering a template or a preview."""
         self.ensure_one()
-        return f"/serial/transfer/{self.id}?access_token={self.sudo().access_token}"
+        if not self.env.su:
+            raise AccessError(self.env._("Only the recipient of a transfer gets its link."))
+        return f"/serial/transfer/{self.id}?access_token={self.access_token}"
 
     def _serial_open_problem(self):
         """Why this request cannot be accepted now (translated text), or False."""
@@ -257,6 +291,7 @@ class SerialTransferRequest(models.Model):
     def action_cancel(self):
         """Withdraw pending offers (the owner from the portal, or a manager)."""
         self._serial_check_manager()
+        self._serial_lock_units(self.sudo().lot_id)
         pending = self.sudo().filtered(lambda r: r.state == "pending")
         pending.write(
             {
@@ -268,12 +303,13 @@ class SerialTransferRequest(models.Model):
         return True
 
     def _serial_check_manager(self):
-        if not (
-            self.env.su or self.env.user.has_group("serial_tracking.group_serial_tracking_manager")
-        ):
+        if self.env.su:
+            return
+        if not self.env.user.has_group("serial_tracking.group_serial_tracking_manager"):
             raise AccessError(
                 self.env._("Only a Serial Tracking manager can accept or cancel a transfer.")
             )
+        self.check_access("write")  # their companies' requests only
 
     def _serial_close_for_units(self, lots, reason):
         """Cancel the pending offers of units that changed hands in another way."""
@@ -292,18 +328,27 @@ class SerialTransferRequest(models.Model):
         due.write({"state": "expired", "date_done": fields.Datetime.now()})
         return due
 
-    def _serial_send(self, template_xmlid):
+    def _serial_send(self, template_xmlid, detached=False):
+        """Email ``template_xmlid`` for each request. ``detached`` mails are kept off the
+        request's thread, where its readers would find them (the offer carries the
+        recipient's token)."""
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        email_values = {"model": False, "res_id": False} if detached else None
         if template:
             for record in self:
                 template.sudo().send_mail(
-                    record.id, email_layout_xmlid="mail.mail_notification_light"
+                    record.id,
+                    email_values=email_values,
+                    email_layout_xmlid="mail.mail_notification_light",
                 )
 
     def _serial_notify_refused(self, problem):
-        """Tell the owner why their offer could not be accepted (the page tells the
-        recipient)."""
+        """Tell the owner, once, why their offer could not be accepted (the page tells
+        the recipient each time)."""
         self.ensure_one()
+        if self.sudo().refusal_notified:
+            return
+        self.sudo().refusal_notified = True
         self.sudo().with_context(serial_transfer_problem=problem)._serial_send(
             "serial_tracking.mail_template_transfer_refused"
         )

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 import psycopg2
 
@@ -180,6 +181,38 @@ class TestTransferRequest(WarrantyCase):
         self.assertEqual(offer.state, "cancelled")
         self.assertEqual(self.phone_lot.serial_owner_id, self.customer)
 
+    def test_staff_never_get_the_link(self):
+        offer = self._offer(self.phone_lot)
+        for user in (self.stock_user, self.stock_manager):
+            with self.assertRaises(AccessError):
+                offer.with_user(user)._serial_accept_url()
+            # Nor through the template, as its preview would render it.
+            template = self.env.ref("serial_tracking.mail_template_transfer_request")
+            with self.assertRaisesRegex(UserError, "Only the recipient"):
+                template.with_user(user)._render_field("body_html", offer.ids)
+
+    def test_offers_are_rate_limited_and_refusals_mailed_once(self):
+        with patch.object(type(self.Request), "_serial_daily_offer_limit", return_value=1):
+            self._offer(self.phone_lot)
+            with self.assertRaisesRegex(UserError, "in the last 24 hours"):
+                self._offer(self.car_lot)
+        with self.assertRaisesRegex(ValidationError, "too long"):
+            self.Request.sudo().create(
+                {
+                    "lot_id": self.car_lot.id,
+                    "from_partner_id": self.customer.id,
+                    "to_name": "x" * 129,
+                    "to_email": "x@example.com",
+                }
+            )
+        offer = self.Request.search([("lot_id", "=", self.phone_lot.id)])
+        offer._serial_notify_refused("Blocked")
+        offer._serial_notify_refused("Blocked")
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "serial.transfer.request"), ("res_id", "=", offer.id)]
+        )
+        self.assertEqual(len(mails), 1)
+
     def test_other_company_sees_no_request(self):
         other = self.env["res.company"].create({"name": "Other Co"})
         outsider = self._create_user("xfr_other_co", "stock.group_stock_manager", company=other)
@@ -187,3 +220,7 @@ class TestTransferRequest(WarrantyCase):
         self.assertEqual(offer.company_id, self.company)
         self.assertTrue(self.Request.with_user(self.stock_user).search([]))
         self.assertFalse(self.Request.with_user(outsider).search([]))
+        # Nor cancels one by its id over RPC.
+        with self.assertRaises(AccessError):
+            offer.with_user(outsider).action_cancel()
+        self.assertEqual(offer.state, "pending")
