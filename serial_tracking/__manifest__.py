@@ -44,6 +44,10 @@
         "wizard/serial_transfer_wizard_views.xml",
         "wizard/serial_warranty_lookup_views.xml",
         "report/serial_warranty_report.xml",
+        "data/serial_registration_mail_templates.xml",
+        "views/serial_registration_views.xml",
+        "wizard/serial_registration_reject_wizard_views.xml",
+        "views/serial_public_templates.xml",
         "views/serial_tracking_menus.xml",
         "views/sale_order_views.xml",
         "views/sale_portal_templates.xml",
@@ -55,6 +59,7 @@
         "demo/serial_recall_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/serial_warranty_demo.xml",
+        "demo/serial_registration_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

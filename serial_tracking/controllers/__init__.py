@@ -1,1 +1,3 @@
 from . import portal
+from . import serial_public
+from . import serial_registration

@@ -18,3 +18,5 @@ from . import account_move_line
 from . import serial_warranty_term
 from . import serial_warranty
 from . import account_move
+from . import serial_check_rate
+from . import serial_registration

@@ -28,3 +28,5 @@ from . import test_lot_controls
 from . import test_reports_pdf
 from . import test_screens
 from . import test_i18n
+from . import test_public_check
+from . import test_registration
