@@ -74,9 +74,7 @@ class SerialRegistration(models.Model):
         help="The unit has a current owner other than the customer: only a Serial "
         "Tracking manager decides, and the customer is never told who it is.",
     )
-    ownership_id = fields.Many2one(
-        "serial.ownership", string="Ownership", readonly=True, copy=False
-    )
+    ownership_id = fields.Many2one("serial.ownership", readonly=True, copy=False)
 
     @api.depends("lot_id.serial_owner_id", "partner_id")
     def _compute_has_owner(self):
@@ -105,6 +103,10 @@ class SerialRegistration(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not self.env.su and {"state", "ownership_id", "reject_reason"} & set(vals):
+                raise AccessError(
+                    self.env._("A registration is approved or rejected with its buttons.")
+                )
             if vals.get("lot_id") and not vals.get("serial_name"):
                 vals["serial_name"] = self.env["stock.lot"].browse(vals["lot_id"]).name
         registrations = super().create(vals_list)

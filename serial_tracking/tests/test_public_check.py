@@ -128,7 +128,7 @@ class TestPublicStatus(PublicCheckCase):
                 barrier.wait(timeout=30)
                 results.append(env["serial.check.rate"]._serial_take_slot(ip, limit=3))
                 time.sleep(0.2)  # the request goes on, holding its transaction open
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
 
         def cleanup():
             with sql_db.db_connect(dbname).cursor() as cr:

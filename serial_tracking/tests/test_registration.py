@@ -167,6 +167,15 @@ class TestRegistration(RegistrationCase):
         # State and ownership only change through the buttons.
         with self.assertRaises(AccessError):
             registration.with_user(self.stock_manager).write({"state": "approved"})
+        with self.assertRaises(AccessError):
+            self.env["serial.registration"].with_user(self.stock_manager).create(
+                {
+                    "lot_id": self.lot_free.id,
+                    "partner_id": self.portal_partner.id,
+                    "purchase_date": self.purchase,
+                    "state": "approved",
+                }
+            )
         self.assertEqual(registration.state, "pending")
         self.assertFalse(self.lot_free.serial_owner_id)
 
