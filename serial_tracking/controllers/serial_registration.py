@@ -50,8 +50,11 @@ class SerialRegistrationPortal(CustomerPortal):
         return values
 
     @http.route("/serial/register", type="http", auth="user", methods=["GET"], website=True)
-    def serial_register_form(self, submitted=None, **kw):
-        values = self._serial_registration_values(submitted=bool(submitted))
+    def serial_register_form(self, submitted=None, serial=None, **kw):
+        # ``serial`` prefills the form (a link or a QR code on the unit's packaging).
+        values = self._serial_registration_values(
+            submitted=bool(submitted), serial=(serial or "")[:120]
+        )
         return request.render("serial_tracking.portal_serial_register", values)
 
     @http.route("/serial/register", type="http", auth="user", methods=["POST"], website=True)

@@ -309,7 +309,9 @@ class SerialRegistration(models.Model):
                 registration.with_user(SUPERUSER_ID).activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=user.id,
-                    summary=self.env._("Registration of a unit with another owner or reported"),
+                    summary=self.env._(
+                        "Registration to decide: another owner, or reported stolen/lost"
+                    ),
                 )
 
     @api.model

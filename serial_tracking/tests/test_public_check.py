@@ -17,7 +17,7 @@ class PublicCheckCase(SerialTrackingCase):
         super().setUpClass()
         cls.product_vin.name = "Roadster Secret Edition"
         cls.car, cls.clean_car = cls._receive_units(
-            cls.product_vin, ["1M8GDM9AXKP042788", "WVWZZZ1K88W000001"]
+            cls.product_vin, ["1HGCM82633A004352", "5YJSA1DG9DFP14705"]
         )
         cls._deliver(cls.car | cls.clean_car, cls.customer)
         cls.car._serial_report_loss("stolen", date(2026, 4, 3), "POL-5511", "Taken at night")
@@ -259,7 +259,7 @@ class TestPublicCheckHttp(HttpCase, PublicCheckCase):
 @tagged("post_install", "-at_install")
 class TestPublicCheckTour(SerialTourCase):
     def test_public_check_tour(self):
-        car = self._receive_units(self.product_vin, ["1M8GDM9AXKP042788"])
+        car = self._receive_units(self.product_vin, ["1HGCM82633A004352"])
         car._serial_report_loss("stolen", date(2026, 4, 3), "POL-5511", False)
         self.start_tour("/serial/check", "serial_tracking_public_check_tour", login=None)
         activity = self.env["mail.activity"].search(

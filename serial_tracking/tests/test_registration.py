@@ -287,6 +287,32 @@ class TestRegistrationPortal(HttpCase, RegistrationCase):
         self.assertIn(mine.serial_name, page.text)
         self.assertNotIn("OTHER-SERIAL-42", page.text)
 
+    def test_proofs_of_others_are_not_served(self):
+        """Guessing ids through the generic download routes gives nothing."""
+        other = self.env["res.partner"].create({"name": "Zoe Otherbuyer"})
+        registration = self._register(self.lot_free, partner=other)
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "serial.registration"),
+                    ("res_id", "=", registration.id),
+                    ("res_field", "=", "proof"),
+                ]
+            )
+        )
+        self.assertTrue(attachment)
+        for url in (
+            f"/web/content/serial.registration/{registration.id}/proof",
+            f"/web/content/{attachment.id}",
+            f"/web/image/serial.registration/{registration.id}/proof",
+        ):
+            response = self.url_open(url)
+            self.assertNotEqual(response.content, PNG, url)
+            if "/web/content/" in url:
+                self.assertIn(response.status_code, (403, 404), url)
+
     def test_public_user_redirected_to_login(self):
         self.logout()
         response = self.url_open("/serial/register", allow_redirects=False)

@@ -7,7 +7,7 @@ registry.category("web_tour.tours").add("serial_tracking_public_check_tour", {
         {
             content: "Type the serial number",
             trigger: "input#serial_check_serial",
-            run: "edit 1m8gdm9axkp042788",
+            run: "edit 1hgcm82633a004352",
         },
         {
             content: "Say where the check comes from",
