@@ -47,6 +47,10 @@
         "data/serial_transfer_data.xml",
         "views/serial_transfer_request_views.xml",
         "views/serial_units_portal_templates.xml",
+        "data/serial_registration_mail_templates.xml",
+        "views/serial_registration_views.xml",
+        "wizard/serial_registration_reject_wizard_views.xml",
+        "views/serial_public_templates.xml",
         "views/serial_tracking_menus.xml",
         "views/sale_order_views.xml",
         "views/sale_portal_templates.xml",
@@ -58,6 +62,7 @@
         "demo/serial_recall_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/serial_warranty_demo.xml",
+        "demo/serial_registration_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

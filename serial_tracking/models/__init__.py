@@ -19,3 +19,5 @@ from . import serial_warranty_term
 from . import serial_warranty
 from . import account_move
 from . import serial_transfer_request
+from . import serial_check_rate
+from . import serial_registration

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, create_index, format_date
@@ -1291,6 +1291,144 @@ class StockLot(models.Model):
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {"create": False}
         return action
+
+    # ------------------------------------------------------------------
+    # Proof of ownership: public stolen check and registrations
+    # ------------------------------------------------------------------
+
+    serial_registration_ids = fields.One2many(
+        "serial.registration",
+        "lot_id",
+        string="Registrations",
+        readonly=True,
+        groups="serial_tracking.group_serial_tracking_user",
+    )
+    serial_registration_count = fields.Integer(
+        compute="_compute_serial_registration_count",
+        string="Registration Count",
+        groups="serial_tracking.group_serial_tracking_user",
+    )
+
+    def _compute_serial_registration_count(self):
+        groups = self.env["serial.registration"]._read_group(
+            [("lot_id", "in", self._origin.ids)], ["lot_id"], ["__count"]
+        )
+        counts = {lot.id: count for lot, count in groups}
+        for lot in self:
+            lot.serial_registration_count = counts.get(lot._origin.id, 0)
+
+    def action_serial_view_registrations(self):
+        return self._serial_records_action(
+            "serial_tracking.serial_registration_action", {"create": False}
+        )
+
+    @api.model
+    def _serial_public_lots(self, code):
+        """Units (as superuser, across companies) that a typed or scanned ``code``
+        designates, normalised as serials are when they are created.
+
+        Reads nothing but the name, the product's identifier type and the theft
+        registry: callers answer outsiders and must not learn more.
+        """
+        try:
+            serial, _gtin = self._serial_parse_lookup_code(code)
+        except UserError:
+            return self.browse()
+        serial = serial.strip()
+        if not serial:
+            return self.browse()
+        # IMEIs and VINs are stored upper-cased (identifiers.normalize_serial).
+        lots = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                [
+                    ("name", "in", list({serial, serial.upper()})),
+                    ("product_id.tracking", "=", "serial"),
+                ],
+                ["name", "product_id", "serial_loss_state"],
+            )
+        )
+        return lots.filtered(
+            lambda lot: (
+                lot.name == serial
+                or lot.product_id.serial_identifier_type in GLOBAL_IDENTIFIER_TYPES
+            )
+        )
+
+    @api.model
+    def _serial_public_status(self, serial, ip=False, where=False):
+        """What the public check answers for ``serial``, and nothing more:
+        ``{"found": bool, "reported": "none" | "stolen" | "lost"}``.
+
+        The same serial may exist for several products: one unit reported stolen
+        (then lost) is enough. Each look-up of a unit reported stolen or lost is
+        logged on the unit and scheduled to the Serial Tracking managers, with the
+        ``ip`` address and the free text ``where`` the visitor gave.
+        """
+        lots = self._serial_public_lots(serial)
+        reported = "none"
+        for state in ("stolen", "lost"):
+            if state in lots.mapped("serial_loss_state"):
+                reported = state
+                break
+        if reported != "none":
+            lots.filtered(lambda lot: lot.serial_loss_state != "none")._serial_alert_public_check(
+                ip, where
+            )
+        return {"found": bool(lots), "reported": reported}
+
+    def _serial_alert_public_check(self, ip, where):
+        """Log a public check of the reported units ``self`` and give the Serial
+        Tracking managers of their company an activity (one open activity per
+        manager and unit: later checks are added to it)."""
+        now = fields.Datetime.now()
+        activity_type = self.env.ref(
+            "serial_tracking.mail_activity_type_serial_public_check", raise_if_not_found=False
+        )
+        # Assigned by OdooBot: the visitor (public user) has no address to notify from.
+        Activity = self.env["mail.activity"].with_user(SUPERUSER_ID)
+        for lot in self.sudo():
+            company = lot.company_id or self.env.company
+            lot_env = lot.with_context(lang=company.partner_id.lang or "en_US")
+            line = lot_env.env._(
+                "Public stolen check on %(date)s (UTC) from %(ip)s, checking from: %(where)s",
+                date=fields.Datetime.to_string(now),
+                ip=ip or "-",
+                where=(where or "").strip()[:200] or "-",
+            )
+            lot_env._message_log(body=line)
+            managers = self.env["serial.registration"]._serial_managers(lot.company_id)
+            if not managers or not activity_type:
+                continue
+            existing = Activity.search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", lot.id),
+                    ("activity_type_id", "=", activity_type.id),
+                    ("user_id", "in", managers.ids),
+                ]
+            )
+            for activity in existing:
+                activity.note = activity.note + Markup("<p>%s</p>") % line
+            summary = lot_env.env._(
+                "Unit reported %(state)s was checked",
+                state=lot_env._serial_loss_label(lot.serial_loss_state),
+            )
+            Activity.create(
+                [
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id(self._name),
+                        "res_id": lot.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "summary": summary,
+                        "note": Markup("<p>%s</p>") % line,
+                        "date_deadline": fields.Date.context_today(lot),
+                    }
+                    for user in managers - existing.user_id
+                ]
+            )
 
     # ------------------------------------------------------------------
     # Recall campaigns

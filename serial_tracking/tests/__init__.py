@@ -30,3 +30,5 @@ from . import test_screens
 from . import test_i18n
 from . import test_ownership_transfer
 from . import test_ownership_portal
+from . import test_public_check
+from . import test_registration

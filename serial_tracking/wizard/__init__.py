@@ -6,3 +6,4 @@ from . import serial_recall_return_wizard
 from . import serial_recall_close_wizard
 from . import serial_transfer_wizard
 from . import serial_warranty_lookup
+from . import serial_registration_reject_wizard
