@@ -1,0 +1,4 @@
+from . import mrp_production
+from . import serial_recall
+from . import serial_recall_line
+from . import stock_lot

@@ -1,0 +1,3 @@
+from . import test_genealogy
+from . import test_recall_components
+from . import test_quality_hold
