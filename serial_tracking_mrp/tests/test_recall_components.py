@@ -89,6 +89,37 @@ class TestRecallComponents(GenealogyCase):
         # The customer holding the kit built from CELL-A is notified.
         self.assertEqual(self._email_count(recall, self.customer), 1)
 
+    def test_component_added_to_a_done_order(self):
+        chip_b = self._receive_batch(self.chip, "CHIP-B", 2)
+        production = self.env["mrp.production"].search(
+            [("lot_producing_id", "=", self.ph["PH-3"].id)]
+        )
+        production.action_toggle_is_locked()
+        # As the form of a done order adds a component line: the move is done at once.
+        move = (
+            self.env["stock.move"]
+            .with_context(default_raw_material_production_id=production.id)
+            .create(
+                {
+                    "name": "extra chip",
+                    "product_id": self.chip.id,
+                    "product_uom": self.chip.uom_id.id,
+                    "location_id": production.location_src_id.id,
+                    "location_dest_id": production.production_location_id.id,
+                    "raw_material_production_id": production.id,
+                }
+            )
+        )
+        self.assertEqual(move.state, "done")
+        self.env["stock.move.line"].create(
+            dict(move._prepare_move_line_vals(quantity=1), lot_id=chip_b.id)
+        )
+        self.assertIn(chip_b, self.ph["PH-3"].serial_component_lot_ids)
+        recall = self._scope(lot_ids=[Command.set(chip_b.ids)])
+        lines = self._by_lot(recall)
+        self.assertEqual(set(lines), {"CHIP-B", "PH-3"})
+        self.assertEqual(lines["PH-3"].via_lot_id, chip_b)
+
     def test_create_from_production(self):
         production = self.env["mrp.production"].search([("lot_producing_id", "=", self.kit1.id)])
         action = self.env["serial.recall"].action_create_from("mrp.production", production.ids)
