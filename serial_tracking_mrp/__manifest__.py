@@ -24,6 +24,9 @@
         "views/serial_tracking_mrp_menus.xml",
         "report/serial_genealogy_report.xml",
     ],
+    "demo": [
+        "demo/serial_tracking_mrp_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "serial_tracking_mrp/static/tests/tours/*.js",
