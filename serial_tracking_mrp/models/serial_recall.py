@@ -36,10 +36,39 @@ class SerialRecall(models.Model):
     production_ids = fields.Many2many(
         "mrp.production",
         string="Open Manufacturing Orders",
-        compute="_compute_production_ids",
-        help="Open manufacturing orders that reserve or consume an affected lot.",
+        compute="_compute_held_documents",
+        help="Open manufacturing orders that reserve an affected lot (draft), or whose "
+        "reservation the opening undid.",
     )
-    production_count = fields.Integer(compute="_compute_production_ids")
+    production_count = fields.Integer(string="Open MO Count", compute="_compute_held_documents")
+    delivery_ids = fields.Many2many(
+        "stock.picking",
+        string="Pending Deliveries",
+        compute="_compute_held_documents",
+        help="Pending deliveries that reserve an affected unit (draft), or whose "
+        "reservation the opening undid.",
+    )
+    delivery_count = fields.Integer(
+        string="Pending Delivery Count", compute="_compute_held_documents"
+    )
+    unreserved_production_ids = fields.Many2many(
+        "mrp.production",
+        "serial_recall_unreserved_production_rel",
+        "recall_id",
+        "production_id",
+        string="Manufacturing Orders Unreserved",
+        readonly=True,
+        copy=False,
+    )
+    unreserved_picking_ids = fields.Many2many(
+        "stock.picking",
+        "serial_recall_unreserved_picking_rel",
+        "recall_id",
+        "picking_id",
+        string="Deliveries Unreserved",
+        readonly=True,
+        copy=False,
+    )
 
     def _compute_counts(self):
         res = super()._compute_counts()
@@ -68,25 +97,26 @@ class SerialRecall(models.Model):
         for recall in self:
             recall.via_count = counts.get(recall, 0)
 
-    @api.depends("line_ids")
-    def _compute_production_ids(self):
+    @api.depends("state", "line_ids", "unreserved_production_ids", "unreserved_picking_ids")
+    def _compute_held_documents(self):
         for recall in self:
-            lots = recall.line_ids.lot_id
-            productions = self.env["mrp.production"]
-            if lots:
-                productions = (
-                    self.env["stock.move.line"]
-                    .search(
-                        [
-                            ("lot_id", "in", lots.ids),
-                            ("state", "not in", ("done", "cancel")),
-                            ("move_id.raw_material_production_id", "!=", False),
-                        ]
-                    )
-                    .move_id.raw_material_production_id
+            if recall.state == "draft":
+                lines = recall.line_ids.lot_id._serial_open_reservations()
+                productions = lines.move_id.raw_material_production_id
+                pickings = lines.picking_id.filtered(
+                    lambda picking: picking.picking_type_code == "outgoing"
                 )
+            else:
+                productions = recall.unreserved_production_ids
+                pickings = recall.unreserved_picking_ids
             recall.production_ids = productions
             recall.production_count = len(productions)
+            recall.delivery_ids = pickings
+            recall.delivery_count = len(pickings)
+
+    @api.model
+    def _system_fields(self):
+        return super()._system_fields() | {"unreserved_production_ids", "unreserved_picking_ids"}
 
     @api.model
     def _scope_fields(self):
@@ -209,6 +239,12 @@ class SerialRecall(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("mrp.mrp_production_action")
         action.update(domain=[("id", "in", self.production_ids.ids)], context={"create": False})
+        return action
+
+    def action_view_deliveries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action.update(domain=[("id", "in", self.delivery_ids.ids)], context={"create": False})
         return action
 
     def action_view_via_lines(self):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from .serial_recall import HOLD_RESOLUTIONS
@@ -42,6 +42,25 @@ class SerialRecallLine(models.Model):
                 line.via_label = line.via_lot_id.name
             else:
                 line.via_label = False
+
+    def _unreserve_blocked_units(self):
+        """Remember, per campaign, the open manufacturing orders and deliveries that
+        lose their reservation of an affected lot (listed on the campaign)."""
+        reserved = self.lot_id._serial_open_reservations()
+        for recall, lines in self.grouped("recall_id").items():
+            held = reserved.filtered(lambda ml, lots=lines.lot_id: ml.lot_id in lots)
+            pickings = held.picking_id.filtered(
+                lambda picking: picking.picking_type_code == "outgoing"
+            )
+            productions = held.move_id.raw_material_production_id
+            if pickings or productions:
+                recall.sudo().write(
+                    {
+                        "unreserved_picking_ids": [Command.link(p.id) for p in pickings],
+                        "unreserved_production_ids": [Command.link(p.id) for p in productions],
+                    }
+                )
+        return super()._unreserve_blocked_units()
 
     def _resolve(self, resolution, date=None, note=False):
         """Quality holds take an inspection result: inspected OK or repaired releases

@@ -208,6 +208,14 @@ class StockLot(models.Model):
         )
         return action
 
+    def _serial_open_reservations(self):
+        """Move lines of open transfers and manufacturing orders holding ``self``."""
+        if not self:
+            return self.env["stock.move.line"]
+        return self.env["stock.move.line"].search(
+            [("lot_id", "in", self.ids), ("state", "not in", ("done", "cancel"))]
+        )
+
     def _serial_unreserve(self, message, domain=()):
         """Also note on each open manufacturing order that loses a reservation."""
         lines = self.env["stock.move.line"].search(

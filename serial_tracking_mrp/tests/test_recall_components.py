@@ -76,8 +76,19 @@ class TestRecallComponents(GenealogyCase):
         recall = self._scope(lot_ids=[Command.set(self.cell_a.ids)])
         self.assertEqual(recall.production_ids, production)
         self._deliver(self.kit1, self.customer)
+        # A pending delivery that reserved PH-2.
+        delivery = self._create_picking(self.picking_type_out, self.phone, 1, self.customer_2)
+        delivery.move_ids.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            dict(delivery.move_ids._prepare_move_line_vals(quantity=1), lot_id=self.ph["PH-2"].id)
+        )
         recall = self._scope(lot_ids=[Command.set(self.cell_a.ids)])
+        self.assertEqual(recall.delivery_ids, delivery)
         recall.action_open()
+        # Listed once the reservations are undone.
+        self.assertEqual(recall.production_ids, production)
+        self.assertEqual(recall.delivery_ids, delivery)
+        self.assertNotIn(self.ph["PH-2"], delivery.move_line_ids.lot_id)
         self.assertTrue(self.cell_a.serial_blocked)
         self.assertTrue(self.ph["PH-2"].serial_blocked)
         self.assertNotIn(self.cell_a, production.move_raw_ids.move_line_ids.lot_id)
