@@ -131,6 +131,27 @@ class TestRecallComponents(GenealogyCase):
         self.assertEqual(set(lines), {"CHIP-B", "PH-3"})
         self.assertEqual(lines["PH-3"].via_lot_id, chip_b)
 
+    def test_order_building_several_lots_at_once_is_batch_level(self):
+        """A done order corrected by hand to have built two board lots from one chip
+        lot: which lot holds which chip is unknown, so both links are batch-level."""
+        chip_x = self._receive_batch(self.chip, "CHIP-X", 2)
+        brd_8 = self._produce(self.board, "BRD-8", {self.chip: [(chip_x, 2)]}, qty=2)
+        production = self.env["mrp.production"].search([("lot_producing_id", "=", brd_8.id)])
+        production.action_toggle_is_locked()
+        finished = production.move_finished_ids.filtered(lambda move: move.product_id == self.board)
+        finished.move_line_ids.quantity = 1
+        brd_9 = self.env["stock.lot"].create({"name": "BRD-9", "product_id": self.board.id})
+        self.env["stock.move.line"].create(
+            dict(finished._prepare_move_line_vals(quantity=1), lot_id=brd_9.id)
+        )
+        self.assertEqual(chip_x.serial_parent_lot_ids, brd_8 | brd_9)
+        recall = self._scope(lot_ids=[Command.set(chip_x.ids)])
+        lines = self._by_lot(recall)
+        self.assertEqual(set(lines), {"BRD-8", "BRD-9"})  # the chips are all used
+        for name in ("BRD-8", "BRD-9"):
+            self.assertEqual(lines[name].via_lot_id, chip_x)
+            self.assertEqual(lines[name].via_batch_lot_id, chip_x)
+
     def test_create_from_production(self):
         production = self.env["mrp.production"].search([("lot_producing_id", "=", self.kit1.id)])
         action = self.env["serial.recall"].action_create_from("mrp.production", production.ids)
