@@ -703,7 +703,7 @@ class SerialRecall(models.Model):
             SQL("JOIN product_template pt ON pt.id = pp.product_tmpl_id"),
         ]
         conditions = [
-            SQL("pt.tracking = 'serial'"),
+            self._scope_tracking_condition(),
             SQL("(lot.company_id IS NULL OR lot.company_id = %s)", self.company_id.id),
         ]
         if self.product_ids:
@@ -740,6 +740,11 @@ class SerialRecall(models.Model):
             SQL(" ").join(joins),
             SQL(" AND ").join(conditions),
         )
+
+    def _scope_tracking_condition(self):
+        """Lots the criteria may select (alias ``pt``): serial units. Hook for bridges
+        whose scope starts from component batches too."""
+        return SQL("pt.tracking = 'serial'")
 
     @api.model
     def _scope_range_condition(self, operator, serial):
