@@ -219,7 +219,7 @@ class SerialRecallLine(models.Model):
         self._log_on_campaigns(_("Resolved as %(resolution)s", resolution=label))
         if late:
             late._log_on_units(
-                lambda line: _(
+                lambda line: self.env._(
                     "Recall %(recall)s (closed): resolved as %(resolution)s by %(user)s.",
                     recall=line.recall_id.name,
                     resolution=label,
@@ -263,7 +263,7 @@ class SerialRecallLine(models.Model):
             _("Released by %(user)s (%(reason)s)", user=self.env.user.name, reason=reason)
         )
         self._log_on_units(
-            lambda line: _(
+            lambda line: self.env._(
                 "Released from recall %(recall)s (closed) by %(user)s: %(reason)s",
                 recall=line.recall_id.name,
                 user=self.env.user.name,
@@ -334,7 +334,7 @@ class SerialRecallLine(models.Model):
         recall_by_lot = {line.lot_id: line.recall_id for line in self}
         blocked_usages = self.env["stock.move.line"]._serial_blocked_dest_usages()
         self.lot_id._serial_unreserve(
-            lambda lots: _(
+            lambda lots: self.env._(
                 "Reservation undone for recalled units: %(lines)s",
                 lines=", ".join(f"{lot.name} ({recall_by_lot[lot].name})" for lot in lots),
             ),
