@@ -52,9 +52,7 @@ class SerialTransferRequest(models.Model):
         ondelete="cascade",
         help="The owner who offers the unit (commercial entity).",
     )
-    requested_by_id = fields.Many2one(
-        "res.users", string="Requested By", readonly=True, ondelete="set null"
-    )
+    requested_by_id = fields.Many2one("res.users", readonly=True, ondelete="set null")
     to_name = fields.Char(string="Recipient", required=True, readonly=True)
     to_email = fields.Char(string="Recipient Email", required=True, readonly=True)
     to_partner_id = fields.Many2one(
