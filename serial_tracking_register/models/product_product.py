@@ -8,7 +8,9 @@ class ProductProduct(models.Model):
         """Snapshot of the firearm data a book line keeps (as it is today)."""
         self.ensure_one()
         selection = dict(
-            self._fields["serial_firearm_type"]._description_selection(self.with_context(lang="en_US").env)
+            self._fields["serial_firearm_type"]._description_selection(
+                self.with_context(lang="en_US").env
+            )
         )
         return {
             "manufacturer": self.serial_manufacturer_id.name or False,

@@ -564,15 +564,19 @@ class SerialRegisterEntry(models.Model):
             {"caliber": first.caliber + " (corrected)"}, self.env._("Caliber mistyped at receipt")
         )
         Lot.browse(pistol_lot_ids[-1:])._serial_report_loss(
-            "stolen", fields.Date.today(), "PD-2026-0042", self.env._("Taken from the display case.")
+            "stolen",
+            fields.Date.today(),
+            "PD-2026-0042",
+            self.env._("Taken from the display case."),
         )
         return delivery
 
     @api.model
     def _serial_register_demo_delivery(self, lots, warehouse, customer_id):
         picking_type = warehouse.out_type_id
-        src, dest = picking_type.default_location_src_id, self.env.ref(
-            "stock.stock_location_customers"
+        src, dest = (
+            picking_type.default_location_src_id,
+            self.env.ref("stock.stock_location_customers"),
         )
         picking = self.env["stock.picking"].create(
             {

@@ -48,7 +48,8 @@ class StockMoveLine(models.Model):
                 "supplier": "receipt",
                 "customer": "customer_return",
                 "production": "production",
-                "inventory": "recovery" if self.env.context.get("serial_register_recovery")
+                "inventory": "recovery"
+                if self.env.context.get("serial_register_recovery")
                 else "found",
             }.get(src.usage)
             return [("acquisition", event)] if event else []
@@ -87,9 +88,7 @@ class StockMoveLine(models.Model):
         if ("partner", partner.id) not in snapshots:
             snapshots["partner", partner.id] = partner._serial_register_snapshot()
         if ("product", product.id) not in snapshots:
-            snapshots["product", product.id] = getattr(
-                product, f"_register_entry_values_{kind}"
-            )()
+            snapshots["product", product.id] = getattr(product, f"_register_entry_values_{kind}")()
         vals = {
             "company_id": self.company_id.id,
             "register_kind": kind,

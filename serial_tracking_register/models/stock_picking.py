@@ -17,6 +17,19 @@ class StockPicking(models.Model):
         help="Delivery of firearms to a partner without a license number.",
     )
 
+    serial_register_entry_count = fields.Integer(
+        compute="_compute_serial_register_entry_count", string="Register Lines"
+    )
+
+    def _compute_serial_register_entry_count(self):
+        counts = dict(
+            self.env["serial.register.entry"]._read_group(
+                [("picking_id", "in", self.ids)], ["picking_id"], ["__count"]
+            )
+        )
+        for picking in self:
+            picking.serial_register_entry_count = counts.get(picking, 0)
+
     def _compute_serial_register_needs_ref(self):
         for picking in self:
             picking.serial_register_needs_ref = picking._serial_register_needs_ref()
@@ -31,7 +44,9 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         missing = self.filtered(
-            lambda p: not (p.serial_transaction_ref or "").strip() and p._serial_register_needs_ref()
+            lambda p: (
+                not (p.serial_transaction_ref or "").strip() and p._serial_register_needs_ref()
+            )
         )
         if missing:
             raise UserError(
@@ -42,6 +57,15 @@ class StockPicking(models.Model):
                 )
             )
         return super()._action_done()
+
+    def action_serial_register_entries(self):
+        """The book lines this transfer wrote."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking_register.serial_register_entry_action"
+        )
+        action["domain"] = [("picking_id", "=", self.id)]
+        return action
 
     def _serial_register_schedule_3310(self, lots, day):
         """Activity to file Form 3310.4 by close of business of ``day``, naming ``lots``."""

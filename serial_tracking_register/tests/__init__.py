@@ -1,1 +1,5 @@
-
+from . import test_register_entries
+from . import test_register_integrity
+from . import test_register_alerts
+from . import test_register_access
+from . import test_register_book

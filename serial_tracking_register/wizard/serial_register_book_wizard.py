@@ -47,7 +47,9 @@ class SerialRegisterBookWizard(models.TransientModel):
         return domain
 
     def _serial_book_entries(self):
-        return self.env["serial.register.entry"].search(self._serial_book_domain(), order="sequence")
+        return self.env["serial.register.entry"].search(
+            self._serial_book_domain(), order="sequence"
+        )
 
     def _serial_book_rows(self, entries):
         """The lines of the book as text: acquisition side, then disposition side."""
@@ -134,6 +136,6 @@ class SerialRegisterBookWizard(models.TransientModel):
     def action_print(self):
         self.ensure_one()
         self._serial_book_domain()
-        return self.env.ref("serial_tracking_register.action_report_serial_register_book").report_action(
-            self
-        )
+        return self.env.ref(
+            "serial_tracking_register.action_report_serial_register_book"
+        ).report_action(self)

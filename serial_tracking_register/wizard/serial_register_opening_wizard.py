@@ -48,9 +48,7 @@ class SerialRegisterOpeningWizard(models.TransientModel):
         in_book = (
             self.env["serial.register.entry"]
             .sudo()
-            .search(
-                [("company_id", "=", self.company_id.id), ("lot_id", "in", quants.lot_id.ids)]
-            )
+            .search([("company_id", "=", self.company_id.id), ("lot_id", "in", quants.lot_id.ids)])
             .lot_id
         )
         return quants.lot_id - in_book
