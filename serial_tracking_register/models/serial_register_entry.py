@@ -386,12 +386,14 @@ class SerialRegisterEntry(models.Model):
             tails[company_id, kind] = (sequence, last_hash)
         now = fields.Datetime.now()
         rows = []
-        for vals in sorted(vals_list, key=lambda v: (v.get("date") or now, v.get("serial") or "")):
+        for vals in vals_list:
+            vals["date"] = fields.Datetime.to_datetime(vals.get("date") or now)
+        for vals in sorted(vals_list, key=lambda v: (v["date"], v.get("serial") or "")):
             book = (vals["company_id"], vals["register_kind"])
             sequence, previous = tails.get(book, (0, ""))
             row = {fname: vals.get(fname) or False for fname in HASHED_FIELDS}
             row.update(vals)
-            row["date"] = fields.Datetime.to_datetime(row["date"] or now).replace(microsecond=0)
+            row["date"] = row["date"].replace(microsecond=0)
             row["sequence"] = sequence + 1
             row["hash"] = self._compute_hash(previous, row)
             tails[book] = (row["sequence"], row["hash"])
@@ -556,6 +558,8 @@ class SerialRegisterEntry(models.Model):
             [("company_id", "=", self.env.company.id)], limit=1
         )
         receipt = Lot._serial_demo_move(lots.ids, warehouse.in_type_id.id, vendor_id)
+        if not receipt:
+            return False  # units kept from an earlier install: their story is told
         delivery = self._serial_register_demo_delivery(
             Lot.browse(pistol_lot_ids[:1] + rifle_lot_ids[:1]), warehouse, customer_id
         )

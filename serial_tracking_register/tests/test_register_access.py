@@ -29,6 +29,9 @@ class TestRegisterAccess(RegisterCase):
 
     def test_other_company_does_not_see_the_book(self):
         self.assertFalse(self.Entry.with_user(self.other_user).search([("id", "=", self.entry.id)]))
+        # An officer of the other company cannot correct this company's book.
+        with self.assertRaises(AccessError):
+            self.entry.with_user(self.other_user).action_correct({"model": "X"}, "typo")
 
     def test_manager_is_officer(self):
         self.assertTrue(
