@@ -17,7 +17,7 @@ class RegisterCase(SerialTrackingCase):
             {
                 "name": "Frontier Sporting",
                 "is_company": True,
-                "serial_license_number": "4-31-555-01-3C-04567",
+                "serial_license_number": "9-98-765-01-4D-00042",
             }
         )
         cls.customer.write({"street": "12 Maple Street", "city": "Springfield"})

@@ -23,6 +23,8 @@ class TestRegisterBook(RegisterCase):
         cls.correction = original.action_correct({"caliber": "7.62x51"}, "Caliber")
 
     def _csv(self, **vals):
+        # The rifle's lines only: demo data, if any, has its own products.
+        vals["product_ids"] = [(6, 0, self.rifle.ids)]
         wizard = self.env["serial.register.book.wizard"].with_user(self.stock_user).create(vals)
         return list(csv.DictReader(io.StringIO(wizard._serial_book_csv().decode())))
 
@@ -35,7 +37,7 @@ class TestRegisterBook(RegisterCase):
         self.assertEqual(delivery["Address, License or Form 4473"], "4473-0100")
         self.assertFalse(delivery["Acquired From: Name"])
         receipt = rows[0]
-        self.assertEqual(receipt["Address or License"], "4-31-555-01-3C-04567")
+        self.assertEqual(receipt["Address or License"], "9-98-765-01-4D-00042")
         self.assertEqual(receipt["Type of Firearm"], "Rifle")
         correction = rows[3]
         self.assertEqual(correction["Caliber or Gauge"], "7.62x51")
@@ -49,7 +51,11 @@ class TestRegisterBook(RegisterCase):
             self._csv(date_from=tomorrow, date_to=fields.Date.today())
 
     def test_export_csv_attachment(self):
-        wizard = self.env["serial.register.book.wizard"].with_user(self.stock_user).create({})
+        wizard = (
+            self.env["serial.register.book.wizard"]
+            .with_user(self.stock_user)
+            .create({"product_ids": [(6, 0, self.rifle.ids)]})
+        )
         action = wizard.action_export_csv()
         attachment = self.env["ir.attachment"].search(
             [("res_model", "=", wizard._name), ("res_id", "=", wizard.id)]
@@ -60,8 +66,10 @@ class TestRegisterBook(RegisterCase):
     def test_search_and_group_by_month(self):
         Entry = self.Entry.with_user(self.stock_user)
         self.assertEqual(len(Entry.search([("serial", "=", "B-1")])), 2)
-        self.assertEqual(len(Entry.search([("license_number", "=", "4-31-555-01-3C-04567")])), 3)
-        groups = Entry.read_group([], ["sequence:count"], ["date:month"])
+        self.assertEqual(len(Entry.search([("license_number", "=", "9-98-765-01-4D-00042")])), 3)
+        groups = Entry.read_group(
+            [("product_id", "=", self.rifle.id)], ["sequence:count"], ["date:month"]
+        )
         self.assertEqual(sum(g["date_count"] for g in groups), 4)
 
     def test_opening_entries(self):

@@ -14,7 +14,7 @@ class TestRegisterEntries(RegisterCase):
         entry = entries[0]
         self.assertEqual(entry.partner_id, self.dealer)
         self.assertEqual(entry.partner_name, "Frontier Sporting")
-        self.assertEqual(entry.license_number, "4-31-555-01-3C-04567")
+        self.assertEqual(entry.license_number, "9-98-765-01-4D-00042")
         self.assertEqual(entry.manufacturer, "Ridgeline Arms Co.")
         self.assertEqual(entry.importer, "Atlantic Imports LLC")
         self.assertEqual(entry.model, "Test R308 model")
@@ -29,7 +29,7 @@ class TestRegisterEntries(RegisterCase):
         self.rifle.serial_firearm_caliber = "7.62x51"
         entry.invalidate_recordset()
         self.assertEqual(entry.partner_name, "Frontier Sporting")
-        self.assertEqual(entry.license_number, "4-31-555-01-3C-04567")
+        self.assertEqual(entry.license_number, "9-98-765-01-4D-00042")
         self.assertEqual(entry.caliber, ".308 Winchester")
 
     def test_delivery_needs_form_4473_for_non_licensee(self):
@@ -54,7 +54,7 @@ class TestRegisterEntries(RegisterCase):
         self.assertFalse(picking.serial_register_needs_ref)
         self._validate_picking(picking, lots)
         entry = self._entries(lots, entry_type="disposition")
-        self.assertEqual(entry.license_number, "4-31-555-01-3C-04567")
+        self.assertEqual(entry.license_number, "9-98-765-01-4D-00042")
         self.assertFalse(entry.transaction_ref)
 
     def test_other_products_need_no_4473_and_write_nothing(self):

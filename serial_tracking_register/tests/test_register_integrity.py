@@ -70,7 +70,10 @@ class TestRegisterIntegrity(RegisterCase):
         original.invalidate_recordset()
         self.assertEqual(original.caliber, "9mm Luger")
         self.assertTrue(original.is_corrected)
-        self.assertEqual(self.Entry.search([("is_corrected", "=", True)]), original)
+        self.assertEqual(
+            self.Entry.search([("lot_id", "in", self.lots.ids), ("is_corrected", "=", True)]),
+            original,
+        )
         self.assertTrue(self.Entry.action_verify_integrity())
 
     def test_correct_wizard(self):

@@ -19,6 +19,12 @@ class SerialRegisterBookWizard(models.TransientModel):
     )
     date_from = fields.Date(string="From")
     date_to = fields.Date(string="To")
+    product_ids = fields.Many2many(
+        "product.product",
+        string="Products",
+        domain="[('serial_register_kind', '=', register_kind)]",
+        help="Only the lines of these products (all when empty).",
+    )
     view = fields.Selection(
         [
             ("both", "Originals and Corrections"),
@@ -40,6 +46,8 @@ class SerialRegisterBookWizard(models.TransientModel):
         if self.date_to:
             end = fields.Date.add(self.date_to, days=1)
             domain.append(("date", "<", company._serial_day_start_utc(end)))
+        if self.product_ids:
+            domain.append(("product_id", "in", self.product_ids.ids))
         if self.view == "originals":
             domain.append(("entry_type", "!=", "correction"))
         elif self.view == "corrections":
