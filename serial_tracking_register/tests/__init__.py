@@ -3,3 +3,4 @@ from . import test_register_integrity
 from . import test_register_alerts
 from . import test_register_access
 from . import test_register_book
+from . import test_i18n
