@@ -127,7 +127,6 @@ class SerialRegisterEntry(models.Model):
     )
     partner_id = fields.Many2one(
         "res.partner",
-        string="Partner",
         readonly=True,
         index="btree_not_null",
         ondelete="restrict",
@@ -221,19 +220,25 @@ class SerialRegisterEntry(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        raise UserError(
-            self.env._(
-                "Register lines are written by the system when stock moves are "
-                "validated; use Correct to amend one."
+        # Lines are appended by _append() only: numbered and chained under a lock.
+        if vals_list:
+            raise UserError(
+                self.env._(
+                    "Register lines are written by the system when stock moves are "
+                    "validated; use Correct to amend one."
+                )
             )
-        )
+        return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(
-            self.env._("A register line cannot be changed: use Correct to add a correction.")
-        )
+        if vals:
+            raise UserError(
+                self.env._("A register line cannot be changed: use Correct to add a correction.")
+            )
+        return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(self.env._("A register line cannot be deleted."))
 
     # ------------------------------------------------------------------

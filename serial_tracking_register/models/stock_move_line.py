@@ -8,8 +8,9 @@ class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
     def _serial_after_done(self):
-        super()._serial_after_done()
+        res = super()._serial_after_done()
         self._serial_register_write()
+        return res
 
     # ------------------------------------------------------------------
     # Book entries of done lines

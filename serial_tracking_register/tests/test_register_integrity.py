@@ -82,7 +82,7 @@ class TestRegisterIntegrity(RegisterCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.officer)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Wrong model"})
         )
         self.assertEqual(wizard.serial, "I-3")
