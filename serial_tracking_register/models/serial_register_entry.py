@@ -82,7 +82,6 @@ class SerialRegisterEntry(models.Model):
         string="Type",
         required=True,
         readonly=True,
-        index=True,
     )
     event = fields.Selection(
         [
@@ -134,14 +133,14 @@ class SerialRegisterEntry(models.Model):
     )
     partner_name = fields.Char(string="Name", readonly=True)
     partner_address = fields.Char(string="Address", readonly=True)
-    license_number = fields.Char(string="License", readonly=True, index="btree_not_null")
+    license_number = fields.Char(string="License", readonly=True)
     transaction_ref = fields.Char(
         string="Form 4473", readonly=True, help="Transaction number of the disposition."
     )
     manufacturer = fields.Char(readonly=True)
     importer = fields.Char(readonly=True)
     model = fields.Char(readonly=True)
-    serial = fields.Char(readonly=True, index=True)
+    serial = fields.Char(readonly=True)
     firearm_type = fields.Char(string="Type of Firearm", readonly=True)
     caliber = fields.Char(string="Caliber or Gauge", readonly=True)
     picking_id = fields.Many2one(
@@ -407,6 +406,8 @@ class SerialRegisterEntry(models.Model):
 
     def _serial_register_after_append(self):
         """Follow-up of new lines: the reports the law asks for after some events."""
+        # Only what the follow-ups look at, for thousands of new lines.
+        self.fetch(["event", "partner_id", "product_id", "license_number", "company_id", "date"])
         self._serial_register_schedule_loss_reports()
         self._serial_register_multiple_sales()
 

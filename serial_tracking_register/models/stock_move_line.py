@@ -78,11 +78,27 @@ class StockMoveLine(models.Model):
             return self.company_id.partner_id
         return self.env["res.partner"]
 
-    def _serial_register_entry_values(self, entry_type, event, snapshots=None):
-        """Values of the book line of this done line (``snapshots``: cache per
-        product and partner, shared by the lines of one validation)."""
+    def _serial_register_entry_values(self, entry_type, event, cache=None):
+        """Values of the book line of this done line (``cache``: values shared by the
+        lines of one move and event, and snapshots, for one validation)."""
         self.ensure_one()
-        snapshots = {} if snapshots is None else snapshots
+        cache = {} if cache is None else cache
+        key = ("move", self.move_id.id, self.picking_id.id, entry_type, event)
+        if key not in cache:
+            cache[key] = self._serial_register_common_values(entry_type, event, cache)
+        return {
+            **cache[key],
+            "date": self.date,
+            "lot_id": self.lot_id.id,
+            "move_line_id": self.id,
+            "serial": self.lot_id.name,
+            "reason": self._serial_register_reason(event),
+        }
+
+    def _serial_register_common_values(self, entry_type, event, snapshots):
+        """Values of the book lines of this line's move for ``event``: the company,
+        the snapshots of the partner and of the product (firearm data)."""
+        self.ensure_one()
         partner = self._serial_register_partner(event)
         product = self.product_id
         kind = product.serial_register_kind
@@ -95,13 +111,8 @@ class StockMoveLine(models.Model):
             "register_kind": kind,
             "entry_type": entry_type,
             "event": event,
-            "date": self.date,
-            "lot_id": self.lot_id.id,
             "product_id": product.id,
-            "move_line_id": self.id,
             "picking_id": self.picking_id.id,
-            "serial": self.lot_id.name,
-            "reason": self._serial_register_reason(event),
             **snapshots["partner", partner.id],
             **snapshots["product", product.id],
         }
