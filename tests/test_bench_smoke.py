@@ -21,8 +21,9 @@ PREFIX = f"st_bench_smoke_{os.getpid()}"
 @pytest.fixture(scope="module", autouse=True)
 def _drop_smoke_databases():
     yield
-    # bench/concurrency.py keeps one database of its own: {PREFIX}_concurrency.
-    for suffix in ("bare", "addon", "concurrency"):
+    # bench/concurrency.py keeps one database of its own: {PREFIX}_concurrency;
+    # bench/register.py two: {PREFIX}_register_bare and _addon.
+    for suffix in ("bare", "addon", "concurrency", "register_bare", "register_addon"):
         subprocess.run(["dropdb", "--if-exists", f"{PREFIX}_{suffix}"], check=False)
 
 

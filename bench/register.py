@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Receive then deliver N firearms: serial_tracking alone vs + serial_tracking_register.
+
+Usage: python3 bench/register.py [-n 10000] [--repeat 1] [--no-pdf]
+
+Both sides receive N units of a serial-tracked pistol from a vendor, then deliver them
+to a customer. On the register side the product is a firearm: each validation also
+writes one book line per unit (numbered, hash-chained, with its snapshots), checks the
+Form 4473 number and looks for multiple handgun sales. The register side then times
+the bound book of the 2 x N lines: CSV export and PDF (wkhtmltopdf), which have no
+counterpart on the other side.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib  # noqa: E402
+
+BARE_MODULES = ["serial_tracking"]
+ADDON_MODULES = ["serial_tracking", "serial_tracking_register"]
+
+
+def picking(env, picking_type, product, n, src, dest, partner, **vals):
+    result = env["stock.picking"].create(
+        {
+            "picking_type_id": picking_type.id,
+            "partner_id": partner.id,
+            "location_id": src.id,
+            "location_dest_id": dest.id,
+            "move_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": n,
+                        "product_uom": product.uom_id.id,
+                        "location_id": src.id,
+                        "location_dest_id": dest.id,
+                    },
+                )
+            ],
+            **vals,
+        }
+    )
+    result.action_confirm()
+    return result
+
+
+def run(odoo, registry, n, with_addon, offset):
+    results = {"receive": {}, "deliver": {}}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        vals = {"name": "Bench Pistol", "is_storable": True, "tracking": "serial"}
+        if with_addon:
+            vals.update(
+                serial_register_kind="firearm",
+                serial_firearm_type="pistol",
+                serial_firearm_caliber="9mm Luger",
+            )
+        product = env["product.product"].create(vals)
+        vendor = env["res.partner"].create({"name": "Bench Distributor"})
+        customer = env["res.partner"].create({"name": "Bench Customer", "city": "Dayton"})
+        warehouse = env["stock.warehouse"].search([], limit=1)
+        stock = warehouse.lot_stock_id
+        receipt = picking(
+            env,
+            warehouse.in_type_id,
+            product,
+            n,
+            env.ref("stock.stock_location_suppliers"),
+            stock,
+            vendor,
+        )
+        receipt.move_ids.move_line_ids.unlink()
+        env["stock.move.line"].create(
+            [
+                dict(
+                    receipt.move_ids._prepare_move_line_vals(quantity=1),
+                    lot_name=f"BP{offset + i:08d}",
+                    picked=True,
+                )
+                for i in range(n)
+            ]
+        )
+        benchlib.analyze(env)
+        with benchlib.measure(results["receive"]):
+            receipt.button_validate()
+            env.flush_all()
+        assert receipt.state == "done", receipt.state
+        extra = {"serial_transaction_ref": "4473-BENCH"} if with_addon else {}
+        delivery = picking(
+            env,
+            warehouse.out_type_id,
+            product,
+            n,
+            stock,
+            env.ref("stock.stock_location_customers"),
+            customer,
+            **extra,
+        )
+        assert len(delivery.move_line_ids) == n
+        benchlib.analyze(env)
+        with benchlib.measure(results["deliver"]):
+            delivery.move_ids.picked = True
+            delivery.button_validate()
+            env.flush_all()
+        assert delivery.state == "done", delivery.state
+        if with_addon:
+            lines = env["serial.register.entry"].search_count([("product_id", "=", product.id)])
+            assert lines == 2 * n, lines
+            assert env["serial.register.entry"].action_verify_integrity()
+        cr.rollback()
+    results["total"] = {
+        key: sum(r[key] for r in results.values()) for key in ("time", "cpu", "queries")
+    }
+    return results
+
+
+def run_book(odoo, registry, n, pdf):
+    """Write 2 x n book lines (committed nowhere), then time the CSV and the PDF."""
+    results = {"csv": {}, "pdf": {}}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.company
+        rows = [
+            {
+                "company_id": company.id,
+                "register_kind": "firearm",
+                "entry_type": "acquisition" if i % 2 == 0 else "disposition",
+                "event": "receipt" if i % 2 == 0 else "delivery",
+                "serial": f"BOOK{i // 2:08d}",
+                "partner_name": "Bench Partner",
+                "partner_address": "1 Main Street, Dayton",
+                "model": "P9",
+                "firearm_type": "Pistol",
+                "caliber": "9mm Luger",
+                "manufacturer": "Bench Arms",
+            }
+            for i in range(2 * n)
+        ]
+        env["serial.register.entry"]._append(rows)
+        env.flush_all()
+        wizard = env["serial.register.book.wizard"].create({})
+        with benchlib.measure(results["csv"]):
+            data = wizard._serial_book_csv()
+        assert data.count(b"\n") == 2 * n + 1, data.count(b"\n")
+        if pdf:
+            report = env.ref("serial_tracking_register.action_report_serial_register_book")
+            with benchlib.measure(results["pdf"]):
+                content, kind = report._render_qweb_pdf(report.report_name, wizard.ids)
+            assert kind == "pdf" and content.startswith(b"%PDF"), kind
+        cr.rollback()
+    return results
+
+
+def main():
+    p = benchlib.parser(__doc__.splitlines()[0], 10000)
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF of the book")
+    args = p.parse_args()
+    # Databases of their own: the other benchmarks' "bare" has no serial_tracking.
+    args.db_prefix = f"{args.db_prefix}_register"
+    odoo, bare, addon = benchlib.start(args, BARE_MODULES, ADDON_MODULES)
+    try:
+        bare_runs, addon_runs = benchlib.compare(odoo, bare, addon, run, args.n, args.repeat)
+        book_runs = [run_book(odoo, addon, args.n, not args.no_pdf) for _i in range(args.repeat)]
+        rows = [
+            (phase, [r[phase] for r in bare_runs], [r[phase] for r in addon_runs])
+            for phase in ("receive", "deliver", "total")
+        ]
+        rows.append((f"book CSV, {2 * args.n} lines", [], [r["csv"] for r in book_runs]))
+        if not args.no_pdf:
+            rows.append((f"book PDF, {2 * args.n} lines", [], [r["pdf"] for r in book_runs]))
+        benchlib.report(
+            f"Receipt then delivery of {args.n} firearms (median of {args.repeat} run(s))",
+            rows,
+        )
+    finally:
+        benchlib.close_dbs(odoo, args, bare, addon)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+# Copyright 2026 Serial Tracking Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Serial Tracking - Regulatory Register",
+    "summary": "Firearms acquisition and disposition book written by stock moves: "
+    "append-only, hash-chained, corrections, Form 4473, theft and multiple-sale alerts",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/serial-tracking/serial_tracking",
+    "author": "Serial Tracking Developers",
+    "license": "LGPL-3",
+    "application": False,
+    "installable": True,
+    "uninstall_hook": "uninstall_hook",
+    "depends": [
+        "serial_tracking",
+    ],
+    "data": [
+        "security/serial_register_groups.xml",
+        "security/ir.model.access.csv",
+        "security/serial_register_security.xml",
+        "data/serial_register_data.xml",
+        "views/serial_register_entry_views.xml",
+        "views/product_template_views.xml",
+        "views/res_partner_views.xml",
+        "views/stock_picking_views.xml",
+        "wizard/serial_register_correct_wizard_views.xml",
+        "wizard/serial_register_opening_wizard_views.xml",
+        "report/serial_register_report.xml",
+        "views/serial_register_menus.xml",
+    ],
+    "demo": [
+        "demo/serial_register_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "serial_tracking_register/static/tests/tours/*.js",
+        ],
+    },
+}
