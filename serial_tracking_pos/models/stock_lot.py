@@ -18,23 +18,15 @@ class StockLot(models.Model):
         ``codes`` are the texts of the popup (plain serials or GS1 scans). Returns, in
         the same order, ``{"code", "serial", "ok", "reason"}``: ``serial`` is what the
         order line must carry (the AI 21 of a GS1 scan), ``reason`` why it is refused.
-        One call checks every code of the popup with a fixed number of queries.
+        One call checks every code of the popup in five queries, whatever their number
+        (a few more when some units are blocked, to say why).
         """
-        if not self.env.user.has_group("point_of_sale.group_pos_user"):
-            raise AccessError(
-                self.env._("Only Point of Sale users can check serial numbers at the till.")
-            )
-        config = self.env["pos.config"].browse(int(config_id)).exists()
-        product = self.env["product.product"].browse(int(product_id)).exists()
-        if not config or not product:
-            raise UserError(self.env._("Unknown Point of Sale or product."))
-        # Record rules decide: a till or product of another company is not readable.
-        config.check_access("read")
-        product.check_access("read")
+        location, product = self._serial_pos_till(config_id, product_id)
         if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
             raise UserError(self.env._("Send the serial numbers as a list of texts."))
         results = []
         entries = []
+        seen = set()
         gtin = self._serial_gtin_of(product)
         for code in codes:
             result = {"code": code, "serial": code.strip(), "ok": False, "reason": False}
@@ -49,14 +41,16 @@ class StockLot(models.Model):
                         "the scanned code is for another product (GTIN %(gtin)s)",
                         gtin=scanned_gtin,
                     )
+                elif serial in seen:
+                    result["reason"] = self.env._("entered twice")
                 else:
+                    seen.add(serial)
                     entries.append((product, serial))
             results.append(result)
-        # The user may use this till: what follows reads its stock as the system,
-        # bounded to the till's company and location.
-        location = config.sudo().picking_type_id.default_location_src_id
+        # The user may use this till: its stock is read as the system, bounded to the
+        # till's location and company.
         problems = (
-            self.sudo().with_company(config.company_id)._serial_pos_problems(location, entries)
+            self.sudo().with_company(location.company_id)._serial_pos_problems(location, entries)
         )
         for result in results:
             if not result["reason"]:
@@ -70,28 +64,60 @@ class StockLot(models.Model):
 
         ``search`` narrows the list (part of the serial, any case).
         """
-        if not self.env.user.has_group("point_of_sale.group_pos_user"):
-            raise AccessError(
-                self.env._("Only Point of Sale users can list serial numbers at the till.")
-            )
-        config = self.env["pos.config"].browse(int(config_id)).exists()
-        product = self.env["product.product"].browse(int(product_id)).exists()
-        if not config or not product:
-            raise UserError(self.env._("Unknown Point of Sale or product."))
-        config.check_access("read")
-        product.check_access("read")
-        location = config.sudo().picking_type_id.default_location_src_id
+        location, product = self._serial_pos_till(config_id, product_id)
         domain = [
             ("product_id", "=", product.id),
             ("lot_id.serial_blocked", "=", False),
             ("location_id.parent_path", "=like", f"{location.parent_path}%"),
             ("quantity", ">", 0),
-            ("company_id", "=", config.company_id.id),
+            ("company_id", "=", location.company_id.id),
         ]
         if search:
             domain.append(("lot_id.name", "ilike", str(search)))
         groups = self.env["stock.quant"].sudo()._read_group(domain, ["lot_id"], limit=int(limit))
         return sorted(lot.name for (lot,) in groups if lot)
+
+    @api.model
+    def _serial_pos_till(self, config_id, product_id):
+        """``(stock location, product)`` of a till the user may use, in two queries.
+
+        Only Point of Sale users pass; the till is searched with the user's record
+        rules (another company's till is not found) and its stock location read in
+        the same query; the product must belong to the till's company or to none.
+        """
+        if not self.env.user.has_group("point_of_sale.group_pos_user"):
+            raise AccessError(
+                self.env._("Only Point of Sale users can check serial numbers at the till.")
+            )
+        if not isinstance(config_id, int) or not isinstance(product_id, int):
+            raise UserError(self.env._("Unknown Point of Sale or product."))
+        configs = self.env["pos.config"]._search([("id", "=", config_id)])
+        types = (
+            self.env["stock.picking.type"]
+            .sudo()
+            ._search([("id", "in", configs.subselect(f'"{configs.table}"."picking_type_id"'))])
+        )
+        location = (
+            self.env["stock.location"]
+            .sudo()
+            .search_fetch(
+                [("id", "in", types.subselect(f'"{types.table}"."default_location_src_id"'))],
+                ["parent_path", "company_id", "complete_name"],
+                limit=1,
+            )
+        )
+        if not location:
+            raise AccessError(self.env._("You cannot use this Point of Sale."))
+        # The product is read as the system, and refused unless it belongs to the
+        # till's company or to none (what the record rule of products allows).
+        product = (
+            self.env["product.product"]
+            .sudo()
+            .search_fetch([("id", "=", product_id)], ["barcode", "product_tmpl_id", "company_id"])
+        )
+        if not product or (product.company_id and product.company_id != location.company_id):
+            raise AccessError(self.env._("You cannot sell this product."))
+        return location, product.sudo(False)
 
     # ------------------------------------------------------------------
     # The check itself, shared by the popup and the synchronisation of orders
@@ -109,27 +135,7 @@ class StockLot(models.Model):
         clashes of new serials: never one per serial.
         """
         company = location.company_id or self.env.company
-        problems = {}
-        seen = set()
-        to_find = []
-        for product, serial in entries:
-            key = (product.id, serial)
-            if product.tracking != "serial" or key in problems:
-                continue
-            if key in seen:
-                if not refund:
-                    problems[key] = self.env._("entered twice")
-                continue
-            seen.add(key)
-            issue = identifiers.check_serial(
-                product.serial_identifier_type or "free",
-                serial,
-                strict_vin=not company.serial_vin_lenient,
-            )
-            if issue:
-                problems[key] = self._serial_issue_message(issue)
-                continue
-            to_find.append((product, serial))
+        problems, to_find = self._serial_pos_format_problems(company, entries, refund)
         if not to_find:
             return problems
         lots = self.search_fetch(
@@ -142,17 +148,53 @@ class StockLot(models.Model):
         )
         lot_by_key = {(lot.product_id.id, lot.name): lot for lot in lots}
         if refund:
-            for product, serial in to_find:
-                lot = lot_by_key.get((product.id, serial))
-                if not lot:
-                    problems[(product.id, serial)] = self.env._("unknown serial number")
-                elif lot.serial_loss_state != "none":
-                    problems[(product.id, serial)] = self.env._(
-                        "reported %(state)s: it cannot be taken back, call a Serial "
-                        "Tracking manager",
-                        state=self._serial_loss_label(lot.serial_loss_state),
-                    )
-            return problems
+            problems.update(self._serial_pos_refund_problems(to_find, lot_by_key))
+        else:
+            problems.update(self._serial_pos_sale_problems(location, to_find, lot_by_key))
+        return problems
+
+    @api.model
+    def _serial_pos_format_problems(self, company, entries, refund):
+        """Problems of format and repetition, and the entries left to look up."""
+        problems = {}
+        seen = set()
+        to_find = []
+        for product, serial in entries:
+            key = (product.id, serial)
+            if product.tracking != "serial" or key in problems:
+                continue
+            if key in seen:
+                if not refund:
+                    problems[key] = self.env._("entered twice")
+                continue
+            seen.add(key)
+            id_type = product.serial_identifier_type or "free"
+            # The company's setting is read only for VINs (no query otherwise).
+            strict_vin = id_type != "vin" or not company.serial_vin_lenient
+            issue = identifiers.check_serial(id_type, serial, strict_vin=strict_vin)
+            if issue:
+                problems[key] = self._serial_issue_message(issue)
+            else:
+                to_find.append((product, serial))
+        return problems, to_find
+
+    @api.model
+    def _serial_pos_refund_problems(self, entries, lot_by_key):
+        problems = {}
+        for product, serial in entries:
+            lot = lot_by_key.get((product.id, serial))
+            if not lot:
+                problems[(product.id, serial)] = self.env._("unknown serial number")
+            elif lot.serial_loss_state != "none":
+                problems[(product.id, serial)] = self.env._(
+                    "reported %(state)s: it cannot be taken back, call a Serial Tracking manager",
+                    state=self._serial_loss_label(lot.serial_loss_state),
+                )
+        return problems
+
+    @api.model
+    def _serial_pos_sale_problems(self, location, entries, lot_by_key):
+        lots = self.browse({lot.id for lot in lot_by_key.values()})
         in_stock = set()
         if lots:
             groups = self.env["stock.quant"]._read_group(
@@ -164,8 +206,10 @@ class StockLot(models.Model):
                 ["lot_id"],
             )
             in_stock = {lot.id for (lot,) in groups}
+        problems = {}
         new_entries = []
-        for product, serial in to_find:
+        company = location.company_id or self.env.company
+        for product, serial in entries:
             key = (product.id, serial)
             lot = lot_by_key.get(key)
             if lot and lot.serial_blocked:
@@ -178,7 +222,7 @@ class StockLot(models.Model):
                 new_entries.append((product, serial, company))
             else:
                 problems[key] = self.env._(
-                    "not in this shop's stock (%(location)s)", location=location.display_name
+                    "not in this shop's stock (%(location)s)", location=location.complete_name
                 )
         if new_entries:
             # As the caller: a clash in a unit they may not read names no place.
