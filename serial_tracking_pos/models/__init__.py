@@ -1,4 +1,5 @@
 from . import product_template
+from . import product_product
 from . import stock_lot
 from . import stock_move
 from . import stock_move_line

@@ -78,7 +78,30 @@ class StockLot(models.Model):
         return sorted(lot.name for (lot,) in groups if lot)
 
     @api.model
-    def _serial_pos_till(self, config_id, product_id):
+    def serial_pos_warranty_info(self, config_id, code):
+        """The warranty desk's answer at a till (Warranty Lookup button).
+
+        The same lookup as the back office (``serial_warranty_info``: two queries),
+        for a cashier who may not read units otherwise, and only among the units of
+        the till's company or of none. The owner is shown: the cashier has the
+        customer in front of them.
+        """
+        location, _product = self._serial_pos_till(config_id)
+        return (
+            self.sudo()
+            .with_context(serial_pos_lookup_company_id=location.company_id.id)
+            .serial_warranty_info(code)
+        )
+
+    @api.model
+    def _serial_lookup_rows(self, domain):
+        company_id = self.env.context.get("serial_pos_lookup_company_id")
+        if company_id:
+            domain = [*domain, ("company_id", "in", (company_id, False))]
+        return super()._serial_lookup_rows(domain)
+
+    @api.model
+    def _serial_pos_till(self, config_id, product_id=None):
         """``(stock location, product)`` of a till the user may use, in two queries.
 
         Only Point of Sale users pass; the till is searched with the user's record
@@ -89,7 +112,7 @@ class StockLot(models.Model):
             raise AccessError(
                 self.env._("Only Point of Sale users can check serial numbers at the till.")
             )
-        if not isinstance(config_id, int) or not isinstance(product_id, int):
+        if not isinstance(config_id, int) or not isinstance(product_id, (int, type(None))):
             raise UserError(self.env._("Unknown Point of Sale or product."))
         configs = self.env["pos.config"]._search([("id", "=", config_id)])
         types = (
@@ -108,6 +131,8 @@ class StockLot(models.Model):
         )
         if not location:
             raise AccessError(self.env._("You cannot use this Point of Sale."))
+        if product_id is None:
+            return location, self.env["product.product"]
         # The product is read as the system, and refused unless it belongs to the
         # till's company or to none (what the record rule of products allows).
         product = (

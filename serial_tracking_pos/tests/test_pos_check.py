@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import BAD_IMEI, IMEIS, PosSerialCase
@@ -114,3 +114,33 @@ class TestPosCheck(PosSerialCase):
             .get_existing_lots(self.company.id, self.phone.id)
         )
         self.assertEqual(sorted(lot["name"] for lot in lots), sorted([IMEIS[0], IMEIS[3]]))
+
+    def test_warranty_lookup_at_the_till(self):
+        lot = self.lot_by_name[IMEIS[0]]
+        self._deliver(lot, self.customer)
+        Lot = self.env["stock.lot"].with_user(self.pos_user)
+        unit = Lot.serial_pos_warranty_info(self.config.id, IMEIS[0])
+        self.assertEqual(unit["lot_id"], lot.id)
+        self.assertEqual(unit["owner"], self.customer.display_name)
+        # Not from another company's till, nor for inventory users who are no cashiers.
+        with self.assertRaises(AccessError):
+            self.env["stock.lot"].with_user(self.other_pos_user).serial_pos_warranty_info(
+                self.config.id, IMEIS[0]
+            )
+        with self.assertRaises(AccessError):
+            self.env["stock.lot"].with_user(self.stock_user).serial_pos_warranty_info(
+                self.config.id, IMEIS[0]
+            )
+
+    def test_warranty_lookup_stays_in_the_company(self):
+        self.env["stock.lot"].create(
+            {
+                "name": "OTHER-1",
+                "product_id": self.product_free.id,
+                "company_id": self.other_company.id,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "No unit"):
+            self.env["stock.lot"].with_user(self.pos_user).serial_pos_warranty_info(
+                self.config.id, "OTHER-1"
+            )

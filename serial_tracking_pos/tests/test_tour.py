@@ -13,6 +13,9 @@ class TestPosTour(SerialTourCase, PosSerialCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.lot_by_name = {lot.name: lot for lot in cls.lots}
+        cls.phone.serial_warranty_term_id = cls.env["serial.warranty.term"].create(
+            {"name": "2 years", "duration": 2, "duration_unit": "year"}
+        )
         cls.lot_by_name[IMEIS[1]]._serial_report_loss("stolen", cls.env.cr.now().date())
         cls.config.with_user(cls.pos_user).open_ui()
         cls.config.current_session_id.set_opening_control(0, None)

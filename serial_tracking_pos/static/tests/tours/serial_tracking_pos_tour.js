@@ -51,6 +51,10 @@ registry.category("web_tour.tours").add("serial_tracking_pos_refuse_and_sell", {
                 trigger: `.orderline .lot-number:contains('${GOOD}'), .orderline:contains('${GOOD}')`,
             },
             payCash(),
+            {
+                content: "the receipt prints the serial and the end of its warranty",
+                trigger: `.pos-receipt:contains('${GOOD}'):contains('warranty until')`,
+            },
         ].flat(),
 });
 
@@ -68,5 +72,24 @@ registry.category("web_tour.tours").add("serial_tracking_pos_sell_to_customer", 
                 trigger: `.orderline:contains('${SOLD_TO_CUSTOMER}')`,
             },
             payCash(),
+            ReceiptScreen.clickNextOrder(),
+            // The warranty lookup of the till finds the unit with its new owner.
+            { content: "open the actions", trigger: ".control-buttons .more-btn", run: "click" },
+            {
+                content: "open the warranty lookup",
+                trigger: ".modal .o_serial_pos_lookup",
+                run: "click",
+            },
+            {
+                content: "type the serial",
+                trigger: ".modal textarea",
+                run: `edit ${SOLD_TO_CUSTOMER}`,
+            },
+            Dialog.confirm("Apply"),
+            {
+                content: "the unit, its coverage and its owner are shown",
+                trigger: ".modal:contains('Owner: Alice Martin'):contains('Covered until')",
+            },
+            Dialog.confirm(),
         ].flat(),
 });
