@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class StockMoveLine(models.Model):
@@ -18,8 +18,12 @@ class StockMoveLine(models.Model):
             return self.picking_id.pos_order_id
         orders = self.env.context.get("serial_pos_orders") or {}
         sold = self.location_id.usage == "internal"
-        key = (self.product_id.id, self.lot_id.name, sold)
+        key = self._serial_pos_key(self.product_id.id, self.lot_id.name, sold)
         return self.env["pos.order"].browse(orders.get(key, ()))
+
+    @api.model
+    def _serial_pos_key(self, product_id, serial, sold):
+        return f"{product_id}|{int(sold)}|{serial}"
 
     def _serial_customer(self):
         return super()._serial_customer() or self._serial_pos_order().partner_id

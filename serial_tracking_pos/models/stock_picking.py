@@ -20,10 +20,11 @@ class StockPicking(models.Model):
         # units' moves which order sold them (ownership, warranty dates).
         ctx = {"serial_pos_orders": self._serial_pos_orders_of(lines)}
         if problems:
-            held = {(line.product_id.id, line.qty > 0) for line in problems}
             ctx.update(
-                serial_pos_held_line_ids=frozenset(line.id for line in problems),
-                serial_pos_held=frozenset(held),
+                serial_pos_held_line_ids=tuple(line.id for line in problems),
+                serial_pos_held=tuple(
+                    {self._serial_pos_held_key(line.product_id, line.qty > 0) for line in problems}
+                ),
             )
         pickings = super(
             StockPicking, self.with_context(**ctx)
@@ -44,9 +45,13 @@ class StockPicking(models.Model):
 
     @api.model
     def _serial_pos_orders_of(self, lines):
-        """``{(product_id, serial, sold): pos.order id}`` for the serials of ``lines``."""
+        """``{key: pos.order id}`` for the serials of ``lines`` (keys: see
+        ``stock.move.line._serial_pos_key``, text as the context may be serialised)."""
+        MoveLine = self.env["stock.move.line"]
         return {
-            (line.product_id.id, pack.lot_name, line.qty > 0): line.order_id.id
+            MoveLine._serial_pos_key(line.product_id.id, pack.lot_name, line.qty > 0): (
+                line.order_id.id
+            )
             for line in lines.filtered(lambda line: line.product_id.tracking == "serial")
             for pack in line.pack_lot_ids
             if pack.lot_name
@@ -63,9 +68,15 @@ class StockPicking(models.Model):
 
     def _serial_pos_is_held(self, held):
         """Whether this POS picking carries a serial the check refused (``held``:
-        ``(product_id, sold)`` pairs)."""
+        keys of the products and directions refused)."""
         sold = self.location_id.usage == "internal"
-        return any((move.product_id.id, sold) in held for move in self.move_ids)
+        return any(
+            self._serial_pos_held_key(move.product_id, sold) in held for move in self.move_ids
+        )
+
+    @api.model
+    def _serial_pos_held_key(self, product, sold):
+        return f"{product.id}|{int(sold)}"
 
     @api.model
     def _serial_pos_line_problems(self, lines, picking_type):

@@ -1,6 +1,8 @@
 from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import BAD_IMEI, IMEIS, PosSerialCase
@@ -137,6 +139,23 @@ class TestPosSync(PosSerialCase):
         # The format still applies.
         bad = self._sync(self.session, [(self.phone, [BAD_IMEI])], self.customer)
         self.assertHeld(bad, "wrong IMEI check digit")
+
+    def test_unexpected_picking_error_keeps_the_order(self):
+        """Whatever else fails when moving the stock, the paid order is saved."""
+
+        def fail(*args, **kwargs):
+            raise UserError("Boom: the stock could not move")
+
+        Picking = type(self.env["stock.picking"])
+        with patch.object(Picking, "_create_picking_from_pos_order_lines", fail):
+            order = self._sync(self.session, [(self.phone, [IMEIS[0]])], self.customer)
+        self.assertEqual(order.state, "paid")
+        self.assertFalse(order.picking_ids)
+        self.assertIn("Boom", " ".join(order.message_ids.mapped("body")))
+        activity = self._activities(self.session)
+        self.assertIn("Boom", str(activity.note))
+        self._close(self.session)
+        self.assertEqual(self.session.state, "closed")
 
     # Refunds ---------------------------------------------------------------------------
 
