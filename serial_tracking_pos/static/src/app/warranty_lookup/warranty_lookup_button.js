@@ -34,14 +34,14 @@ patch(ControlButtons.prototype, {
             expired: _t("expired"),
         };
         const lines = [
-            `${_t("Serial")}: ${unit.serial}`,
-            `${_t("Product")}: ${unit.product || "-"}`,
-            `${_t("Warranty")}: ${states[unit.warranty_state] || unit.warranty_state}`,
+            _t("Serial: %s", unit.serial),
+            _t("Product: %s", unit.product || "-"),
+            _t("Warranty: %s", states[unit.warranty_state] || unit.warranty_state),
         ];
         if (unit.warranty_end) {
-            lines.push(`${_t("Covered until")}: ${formatDate(deserializeDate(unit.warranty_end))}`);
+            lines.push(_t("Covered until: %s", formatDate(deserializeDate(unit.warranty_end))));
         }
-        lines.push(`${_t("Owner")}: ${unit.owner || "-"}`);
+        lines.push(_t("Owner: %s", unit.owner || "-"));
         this.dialog.add(AlertDialog, {
             title: _t("Warranty Lookup"),
             body: lines.join("\n"),
