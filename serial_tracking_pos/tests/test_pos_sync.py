@@ -144,7 +144,7 @@ class TestPosSync(PosSerialCase):
         """Whatever else fails when moving the stock, the paid order is saved."""
 
         def fail(*args, **kwargs):
-            raise UserError("Boom: the stock could not move")
+            raise UserError(self.env._("Boom: the stock could not move"))
 
         Picking = type(self.env["stock.picking"])
         with patch.object(Picking, "_create_picking_from_pos_order_lines", fail):
