@@ -30,6 +30,8 @@ class StockMoveLine(models.Model):
 
     def _serial_update_warranties(self):
         super()._serial_update_warranties()
+        if not self.env.context.get("serial_pos_orders") and not self.picking_id.pos_order_id:
+            return
         # A till sells to passers-by too: their units get their coverage without an
         # owner, who may register the unit later.
         lines = self._serial_delivered_lines().filtered(
