@@ -171,6 +171,23 @@ class TestPosSync(PosSerialCase):
         self._close(self.session)
         self.assertEqual(self.session.state, "closed")
 
+    def test_sync_check_has_no_query_per_serial(self):
+        rings = [f"RING-{i:02d}" for i in range(10)]
+        self._receive_units(self.product_free, rings)
+        small = self._sync(self.session, [(self.product_free, rings[:2])])
+        large = self._sync(self.session, [(self.product_free, rings[2:])])
+        Picking = self.env["stock.picking"]
+        counts = []
+        for order in (small, large):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            problems = Picking._serial_pos_line_problems(order.lines, self.config.picking_type_id)
+            counts.append(self.env.cr.sql_log_count - before)
+            # Sold since: the check now finds them out of the shop's stock.
+            self.assertEqual(len(problems[order.lines]), len(order.lines.pack_lot_ids))
+        self.assertGreater(counts[0], 0)
+        self.assertEqual(counts[0], counts[1])
+
     # Refunds ---------------------------------------------------------------------------
 
     def test_refund_ends_ownership_and_voids_coverage(self):
