@@ -1,0 +1,85 @@
+from odoo import api, models
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    def _serial_lines_leaving(self):
+        if self.env.context.get("serial_pos_held_line_ids"):
+            # A picking held at synchronisation is not validated: its blocked units
+            # are refused when a user validates it, not while the paid order is saved.
+            return self.browse()
+        return super()._serial_lines_leaving()
+
+    def _serial_pos_order(self):
+        """The POS order that sold or took back this line's unit, if any."""
+        self.ensure_one()
+        if self.picking_id.pos_order_id:
+            return self.picking_id.pos_order_id
+        orders = self.env.context.get("serial_pos_orders") or {}
+        sold = self.location_id.usage == "internal"
+        key = self._serial_pos_key(self.product_id.id, self.lot_id.name, sold)
+        return self.env["pos.order"].browse(orders.get(key, ()))
+
+    @api.model
+    def _serial_pos_key(self, product_id, serial, sold):
+        return f"{product_id}|{int(sold)}|{serial}"
+
+    def _serial_customer(self):
+        return super()._serial_customer() or self._serial_pos_order().partner_id
+
+    def _serial_update_warranties(self):
+        super()._serial_update_warranties()
+        if not self.env.context.get("serial_pos_orders") and not self.picking_id.pos_order_id:
+            return
+        # A till sells to passers-by too: their units get their coverage without an
+        # owner, who may register the unit later.
+        lines = self._serial_delivered_lines().filtered(
+            lambda ml: (
+                ml.product_id.serial_warranty_term_id
+                and not ml._serial_customer()
+                and ml._serial_pos_order()
+            )
+        )
+        if not lines:
+            return
+        Warranty = self.env["serial.warranty"].sudo()
+        covered = Warranty.search(
+            [("lot_id", "in", lines.lot_id.ids), ("state", "in", ("pending", "active"))]
+        ).lot_id
+        vals_list = [
+            vals
+            for ml in lines
+            if ml.lot_id not in covered
+            for vals in [ml._serial_warranty_vals(self.env["res.partner"], {})]
+            if vals
+        ]
+        Warranty._serial_create(vals_list)
+
+    def _serial_warranty_vals(self, partner, pending):
+        order = self._serial_pos_order()
+        if not order or self.move_id.sale_line_id:
+            return super()._serial_warranty_vals(partner, pending)
+        # Sold at the till: the order is the sale, its receipt the proof of purchase.
+        term = self.product_id.serial_warranty_term_id
+        company = self.company_id
+        date_start = company._serial_local_date(self.date)
+        extra = {"picking_id": self.picking_id.id}
+        if term.start_trigger == "sale":
+            date_start = company._serial_local_date(order.date_order)
+        elif term.start_trigger == "invoice":
+            invoice = order.account_move.filtered(lambda move: move.state == "posted")
+            if invoice:
+                date_start = invoice.invoice_date
+                extra["invoice_id"] = invoice.id
+            else:
+                date_start = company._serial_local_date(order.date_order)
+        return self.env["serial.warranty"]._serial_prepare_vals(
+            term,
+            self.product_id,
+            date_start,
+            lot=self.lot_id,
+            partner=partner or None,
+            company=company,
+            **extra,
+        )
