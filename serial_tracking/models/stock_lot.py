@@ -1690,6 +1690,7 @@ class StockLot(models.Model):
         # Units kept from an earlier install get their status now: the demo orders
         # that follow need it, and the post-install hook runs after the demo.
         self.browse(lot_ids)._serial_refresh_state()
+        self._serial_demo_restore_owners(done, partner_id)
         lots = self.browse(lot_ids) - done.lot_id
         if not lots:
             return False
@@ -1730,6 +1731,24 @@ class StockLot(models.Model):
         )
         picking.button_validate()
         return picking.id
+
+    @api.model
+    def _serial_demo_restore_owners(self, done_lines, partner_id):
+        """Demo: units delivered by an earlier install lost their ownership with the
+        addon's tables; give them back to the customer the demo delivered them to."""
+        partner = self.env["res.partner"].browse(partner_id)
+        lines = done_lines.filtered(
+            lambda line: (
+                line.location_dest_id.usage == "customer" and not line.lot_id.serial_owner_id
+            )
+        )
+        if not partner or not lines:
+            return
+        lines.lot_id._serial_transfer_ownership(
+            dict.fromkeys(lines.lot_id.ids, partner),
+            "sale",
+            pickings_by_lot={line.lot_id.id: line.picking_id for line in lines},
+        )
 
     @api.model
     def _serial_gtin_of(self, product):
