@@ -10,7 +10,7 @@ from odoo.addons.serial_tracking.tests.common import SerialTrackingCase
 # Valid IMEIs (Luhn check digit), and one with a wrong check digit.
 IMEIS = [
     "490154203237518",
-    "356938035643809",
+    "354672081130922",
     "353918056471101",
     "012345678901237",
     "861536030196001",
@@ -32,8 +32,17 @@ class PosSerialCase(SerialTrackingCase):
             "st_serial_manager",
             "stock.group_stock_manager,serial_tracking.group_serial_tracking_manager",
         )
-        cls.config = cls.env["pos.config"].create({"name": "Phone Shop"})
-        cls.cash_method = cls.config.payment_method_ids.filtered("is_cash_count")[:1]
+        # A cash method of its own: on a database with demo data, the demo shops
+        # already use the existing one, and a new till gets none by default.
+        cash_journal = cls.env["account.journal"].create(
+            {"name": "Phone Shop Cash", "type": "cash", "code": "STPSC"}
+        )
+        cls.cash_method = cls.env["pos.payment.method"].create(
+            {"name": "Phone Shop Cash", "journal_id": cash_journal.id}
+        )
+        cls.config = cls.env["pos.config"].create(
+            {"name": "Phone Shop", "payment_method_ids": [Command.set(cls.cash_method.ids)]}
+        )
         cls.phone = cls.product_imei
         cls.phone.write({"available_in_pos": True, "list_price": 100, "taxes_id": False})
         cls.lots = cls._receive_units(cls.phone, IMEIS[:4])

@@ -7,7 +7,7 @@ import { registry } from "@web/core/registry";
 
 // Serials of the test fixtures (serial_tracking_pos/tests/common.py).
 const GOOD = "490154203237518";
-const STOLEN = "356938035643809";
+const STOLEN = "354672081130922";
 const SOLD_TO_CUSTOMER = "012345678901237";
 
 function typeSerial(serial) {
