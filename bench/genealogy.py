@@ -13,10 +13,15 @@ scoped on 1 % of the purchased lots, side by side in one run:
   (a) the addon's scope: serial.recall.action_compute_scope() (include_finished);
   (b) a hand-written recursive query inserting the same lines, walking Odoo's
       consume/produce relation instead of the orders (an independent route);
-  (c) core Odoo's per-lot walk, stock.lot._find_delivery_ids_by_lot() (recursive,
-      in Python), on a sample of the affected lots, extrapolated linearly.
+  (c) core Odoo's per-lot walk: the Traceability report of each affected lot,
+      followed downstream (a consumption's "used in" link, then the report of the lot
+      it went into) as a user clicks through it, on a sample of the affected lots,
+      extrapolated linearly. Also timed the same way: (c') the recursive walk
+      stock.lot._find_delivery_ids_by_lot(), which finds deliveries, not units.
 
-The set of (a) must equal the set of (b) (asserted). Everything is rolled back.
+The set of (a) must equal the set of (b), and contain every finished unit (c) found
+(asserted). (b) runs, like (a), with PostgreSQL's JIT compiler off. Everything is
+rolled back.
 """
 
 import resource
@@ -220,6 +225,30 @@ def populate(env, n):
     return affected
 
 
+def traceability_walk(env, lot):
+    """Serial units built from ``lot``, found through Odoo's Traceability report as a
+    user would: open the lot's report, follow each consumption it shows to the lines it
+    was used in, open the report of those lots in turn."""
+    report = env["stock.traceability.report"]
+    found, seen, todo = set(), set(), [lot.id]
+    while todo:
+        lot_id = todo.pop()
+        if lot_id in seen:
+            continue
+        seen.add(lot_id)
+        for line in report.with_context(active_id=lot_id, model="stock.lot").get_lines():
+            if not line["is_used"]:
+                continue
+            used_in = report.with_context(lot_name=line["lot_name"]).get_lines(
+                model_id=line["model_id"], model_name="stock.move.line", level=2
+            )
+            for produced in used_in:
+                if produced["lot_id"]:
+                    found.add(produced["lot_id"])
+                    todo.append(produced["lot_id"])
+    return found
+
+
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -238,7 +267,7 @@ def main():
                 f"{len(affected)} lots",
                 flush=True,
             )
-            orm_runs, sql_runs, walk_runs = [], [], []
+            orm_runs, sql_runs, walk_runs, delivery_runs = [], [], [], []
             for i in range(args.repeat):
                 recall = env["serial.recall"].create(
                     {"title": f"Bench {i}", "lot_ids": [(6, 0, affected.ids)]}
@@ -253,10 +282,12 @@ def main():
                 env.flush_all()
                 sql = {}
                 with benchlib.measure(sql):
+                    cr.execute("SET LOCAL jit = off")  # as the addon's scope does
                     cr.execute(
                         HAND_SQL,
                         {"seeds": affected.ids, "recall": other.id, "company": env.company.id},
                     )
+                    cr.execute("RESET jit")
                 sql_runs.append(sql)
                 cr.execute(
                     "SELECT recall_id, array_agg(lot_id ORDER BY lot_id) "
@@ -268,15 +299,28 @@ def main():
                     "the scope differs from the hand-written query"
                 )
                 orm["count"] = len(sets[recall.id])
-                # (c) Odoo's own walk, one lot at a time as its callers do.
+                scope = set(sets[recall.id])
+                # (c) Odoo's own walks, one lot at a time as its users and callers do.
                 sample = affected[:WALK_SAMPLE]
+                scale = len(affected) / len(sample)
                 env.invalidate_all()
-                walk = {}
+                walk, reached = {}, set()
                 with benchlib.measure(walk):
                     for lot in sample:
-                        lot._find_delivery_ids_by_lot()
-                scale = len(affected) / len(sample)
+                        reached |= traceability_walk(env, lot)
+                units = (
+                    env["stock.lot"]
+                    .browse(reached)
+                    .filtered(lambda lot: lot.product_id.tracking == "serial")
+                )
+                assert units and set(units.ids) <= scope, "the report found units out of scope"
                 walk_runs.append({key: value * scale for key, value in walk.items()})
+                env.invalidate_all()
+                deliveries = {}
+                with benchlib.measure(deliveries):
+                    for lot in sample:
+                        lot._find_delivery_ids_by_lot()
+                delivery_runs.append({key: value * scale for key, value in deliveries.items()})
             print(f"Units in scope: {orm_runs[0]['count']} of {args.n} finished serials")
             benchlib.report(
                 f"Genealogy scope (median of {args.repeat} run(s)); "
@@ -284,9 +328,12 @@ def main():
                 [("compute scope a/b", sql_runs, orm_runs)],
             )
             benchlib.report(
-                f"Core walk (c), {len(sample)} of {len(affected)} lots walked, extrapolated "
-                "linearly; 'bare' = (a) the addon's scope, 'addon' = (c) Odoo's walk",
-                [("per-lot walk c/a", orm_runs, walk_runs)],
+                f"Core walks, {len(sample)} of {len(affected)} lots walked, extrapolated "
+                "linearly; 'bare' = (a) the addon's scope, 'addon' = Odoo's walk",
+                [
+                    ("traceability walk c/a", orm_runs, walk_runs),
+                    ("delivery walk c'/a", orm_runs, delivery_runs),
+                ],
             )
             print(f"Peak memory of the process: {peak_rss_mb():.0f} MB")
             cr.rollback()
