@@ -133,10 +133,21 @@ class ResCompany(models.Model):
 
     def _serial_day_start_utc(self, day):
         """Naive UTC datetime of midnight starting ``day`` in the company's time zone."""
-        tz = pytz.timezone((self.partner_id.tz if self else None) or "UTC")
+        tz = pytz.timezone(self._serial_tz())
         midnight = tz.localize(datetime.combine(day, time.min))
         return midnight.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _serial_local_date(self, value):
         """Calendar date, in the company's time zone, of the UTC datetime ``value``."""
-        return local_date(value, (self.partner_id.tz if self else None) or "UTC")
+        return local_date(value, self._serial_tz())
+
+    def _serial_tz(self):
+        """The company's time zone (UTC if none), from the cached map of every
+        company's: stock clears the cache of records at each validated transfer, and
+        reading the whole company and partner again costs more than the date itself."""
+        if not self:
+            return "UTC"
+        timezones = self._serial_timezones()
+        if self._origin.id in timezones:
+            return timezones[self._origin.id] or "UTC"
+        return self.partner_id.tz or "UTC"  # a company not saved yet

@@ -20,7 +20,20 @@ class StockQuant(models.Model):
         if restrict and not lot_id:
             # A move delivering units captured on a sales order reserves only those.
             domain = expression.AND([domain, [("lot_id", "in", list(restrict))]])
+        if self._serial_gather_skips_blocked(product_id):
+            # Blocked units (recall, theft, quarantine) stay where they are. The
+            # database leaves them out: reading every unit of the product in stock at
+            # each reservation would make a shop's day of sales quadratic.
+            blocked = self.env["stock.lot"].sudo()._search([("serial_blocked", "=", True)])
+            domain = expression.AND(
+                [domain, ["|", ("lot_id", "=", False), ("lot_id", "not in", blocked)]]
+            )
         return domain
+
+    def _serial_gather_skips_blocked(self, product):
+        """Whether gathering quants of ``product`` leaves blocked units out (the
+        reservation of a move to a customer, see ``stock.move._serial_excludes_blocked``)."""
+        return bool(self.env.context.get("serial_exclude_blocked")) and product.tracking != "none"
 
     def _gather(
         self,
@@ -41,9 +54,12 @@ class StockQuant(models.Model):
             strict=strict,
             qty=qty,
         )
-        if self.env.context.get("serial_exclude_blocked") and product_id.tracking != "none":
-            # Blocked units (recall, theft, quarantine) stay where they are. Filter only
-            # when one is there: this runs once per reserved unit.
+        if (
+            strict
+            and self.env.context.get("quants_cache") is not None
+            and self._serial_gather_skips_blocked(product_id)
+        ):
+            # Core took these quants from its cache, not through the domain above.
             blocked = quants.lot_id.filtered("serial_blocked")
             if blocked:
                 blocked_ids = set(blocked.ids)

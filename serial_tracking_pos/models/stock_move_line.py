@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .stock_picking import SELLING_KEY
+
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
@@ -16,10 +18,17 @@ class StockMoveLine(models.Model):
         self.ensure_one()
         if self.picking_id.pos_order_id:
             return self.picking_id.pos_order_id
-        orders = self.env.context.get("serial_pos_orders") or {}
+        orders = self._serial_pos_orders()
         sold = self.location_id.usage == "internal"
         key = self._serial_pos_key(self.product_id.id, self.lot_id.name, sold)
         return self.env["pos.order"].browse(orders.get(key, ()))
+
+    @api.model
+    def _serial_pos_orders(self):
+        """``{key: pos.order id}`` of the POS lines whose picking is being created and
+        validated (see ``stock.picking._serial_pos_selling``), else empty."""
+        stack = self.env.cr.cache.get(SELLING_KEY)
+        return stack[-1] if stack else {}
 
     @api.model
     def _serial_pos_key(self, product_id, serial, sold):
@@ -30,7 +39,7 @@ class StockMoveLine(models.Model):
 
     def _serial_update_warranties(self):
         super()._serial_update_warranties()
-        if not self.env.context.get("serial_pos_orders") and not self.picking_id.pos_order_id:
+        if not self._serial_pos_orders() and not self.picking_id.pos_order_id:
             return
         # A till sells to passers-by too: their units get their coverage without an
         # owner, who may register the unit later.

@@ -1,8 +1,12 @@
 from collections import defaultdict
+from contextlib import contextmanager
 
 from markupsafe import Markup
 
 from odoo import api, models
+
+# Key of ``cr.cache`` for the orders of the units being moved (a stack: innermost last).
+SELLING_KEY = "serial_pos_selling"
 
 
 class StockPicking(models.Model):
@@ -16,9 +20,7 @@ class StockPicking(models.Model):
         # serials are checked again here. A paid order is never lost for it: the
         # picking is created but left to validate, saying why.
         problems = self._serial_pos_line_problems(lines, picking_type)
-        # Core links the pickings to their order only after validating them: tell the
-        # units' moves which order sold them (ownership, warranty dates).
-        ctx = {"serial_pos_orders": self._serial_pos_orders_of(lines)}
+        ctx = {}
         if problems:
             ctx.update(
                 serial_pos_held_line_ids=tuple(line.id for line in problems),
@@ -26,11 +28,12 @@ class StockPicking(models.Model):
                     {self._serial_pos_held_key(line.product_id, line.qty > 0) for line in problems}
                 ),
             )
-        pickings = super(
-            StockPicking, self.with_context(**ctx)
-        )._create_picking_from_pos_order_lines(
-            location_dest_id, lines, picking_type, partner=partner
-        )
+        with self._serial_pos_selling(lines):
+            pickings = super(
+                StockPicking, self.with_context(**ctx)
+            )._create_picking_from_pos_order_lines(
+                location_dest_id, lines, picking_type, partner=partner
+            )
         pickings = pickings.with_env(self.env)
         for picking in pickings.filtered(lambda p: p.state != "done"):
             selling = picking.location_id.usage == "internal"
@@ -43,10 +46,28 @@ class StockPicking(models.Model):
                 picking._serial_pos_report_hold(picking_problems)
         return pickings
 
+    @contextmanager
+    def _serial_pos_selling(self, lines):
+        """Tell the moves of ``lines`` which order sold or took back each unit, while
+        the block runs (see ``stock.move.line._serial_pos_orders``).
+
+        Core links the pickings to their order only after validating them, and the
+        units' moves need the order then (ownership, warranty dates). This is kept on
+        the cursor rather than in the context: a context different for every order
+        would make new environments for every order, each one slowing down every
+        environment created after it in the transaction (Odoo compares them all).
+        """
+        stack = self.env.cr.cache.setdefault(SELLING_KEY, [])
+        stack.append(self._serial_pos_orders_of(lines))
+        try:
+            yield
+        finally:
+            stack.pop()
+
     @api.model
     def _serial_pos_orders_of(self, lines):
         """``{key: pos.order id}`` for the serials of ``lines`` (keys: see
-        ``stock.move.line._serial_pos_key``, text as the context may be serialised)."""
+        ``stock.move.line._serial_pos_key``)."""
         MoveLine = self.env["stock.move.line"]
         return {
             MoveLine._serial_pos_key(line.product_id.id, pack.lot_name, line.qty > 0): (
