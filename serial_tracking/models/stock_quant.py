@@ -16,8 +16,8 @@ class StockQuant(models.Model):
             owner_id=owner_id,
             strict=strict,
         )
-        restrict = self.env.context.get("serial_restrict_lot_ids")
-        if restrict and not lot_id:
+        restrict = not lot_id and self.env.context.get("serial_restrict_lot_ids")
+        if restrict:
             # A move delivering units captured on a sales order reserves only those.
             domain = expression.AND([domain, [("lot_id", "in", list(restrict))]])
         return domain
@@ -41,11 +41,16 @@ class StockQuant(models.Model):
             strict=strict,
             qty=qty,
         )
-        if self.env.context.get("serial_exclude_blocked") and product_id.tracking != "none":
-            # Blocked units (recall, theft, quarantine) stay where they are. Filter only
-            # when one is there: this runs once per reserved unit.
-            blocked = quants.lot_id.filtered("serial_blocked")
-            if blocked:
-                blocked_ids = set(blocked.ids)
-                quants = quants.filtered(lambda q: q.lot_id.id not in blocked_ids)
+        if quants and self.env.context.get("serial_exclude_blocked"):
+            # Blocked units (recall, theft, quarantine) stay where they are. This runs
+            # once or twice per reserved unit: with a unit given, its quants are that
+            # unit's (or have none), so one flag says it; filter only when one is set.
+            if lot_id:
+                if lot_id.serial_blocked:
+                    quants = quants.filtered(lambda q: q.lot_id != lot_id)
+            elif product_id.tracking != "none":
+                blocked = quants.lot_id.filtered("serial_blocked")
+                if blocked:
+                    blocked_ids = set(blocked.ids)
+                    quants = quants.filtered(lambda q: q.lot_id.id not in blocked_ids)
         return quants
