@@ -294,24 +294,42 @@ class SaleOrderLine(models.Model):
         for line, lot in pairs:
             seen[lot.id].append(line)
         states = dict(lots._fields["serial_state"]._description_selection(self.env))
-        # Read each unit once (ids, not records, in the loop over thousands of pairs).
+        # Read each unit and each line once (ids, not records, in the loop over
+        # thousands of pairs: an order line usually holds many of them).
         lot_by_id = {lot.id: lot for lot in lots}
-        lot_data = {
-            lot.id: (lot.product_id.id, lot.company_id.id, lot.serial_blocked, lot.serial_state)
-            for lot in lots
-        }
+        lot_data = dict(
+            zip(
+                lots.ids,
+                zip(
+                    [lot.product_id.id for lot in lots],
+                    [lot.company_id.id for lot in lots],
+                    lots.mapped("serial_blocked"),
+                    lots.mapped("serial_state"),
+                    strict=True,
+                ),
+                strict=True,
+            )
+        )
+        line_data = {}
         problems = []
         for line, lot in pairs:
+            if line not in line_data:
+                line_data[line] = (
+                    line.product_id.id,
+                    line.company_id.id,
+                    line.warehouse_id.id,
+                )
+            line_product_id, line_company_id, warehouse_id = line_data[line]
             lot = lot_by_id[lot.id]
             product_id, company_id, blocked, state = lot_data[lot.id]
             if lot.id not in readable:
                 # Nothing about a unit the user may not read, not even its serial.
                 reason = self.env._("used by another company")
-            elif product_id != line.product_id.id:
+            elif product_id != line_product_id:
                 reason = self.env._(
                     "it is a unit of %(product)s", product=lot.product_id.display_name
                 )
-            elif company_id and company_id != line.company_id.id:
+            elif company_id and company_id != line_company_id:
                 reason = self.env._(
                     "it belongs to company %(company)s",
                     company=lot.company_id.display_name,
@@ -334,7 +352,7 @@ class SaleOrderLine(models.Model):
                 )
             elif state != "in_stock":
                 reason = self.env._("it is not in stock (%(state)s)", state=states[state])
-            elif line.warehouse_id and line.warehouse_id.id not in in_warehouses[lot.id]:
+            elif warehouse_id and warehouse_id not in in_warehouses[lot.id]:
                 reason = self.env._(
                     "it is not in stock in warehouse %(warehouse)s",
                     warehouse=line.warehouse_id.display_name,

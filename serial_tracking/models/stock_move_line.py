@@ -149,6 +149,8 @@ class StockMoveLine(models.Model):
         that still have open coverage (transferable, after a return) hand it over to
         their new owner instead. One search and one create for all the units.
         """
+        if not self.product_id.serial_warranty_term_id:
+            return  # none of these products has a standard coverage: skip the line scan
         lines = self._serial_delivered_lines().filtered(
             lambda ml: ml.product_id.serial_warranty_term_id and ml._serial_customer()
         )

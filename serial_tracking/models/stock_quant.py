@@ -16,8 +16,8 @@ class StockQuant(models.Model):
             owner_id=owner_id,
             strict=strict,
         )
-        restrict = self.env.context.get("serial_restrict_lot_ids")
-        if restrict and not lot_id:
+        restrict = not lot_id and self.env.context.get("serial_restrict_lot_ids")
+        if restrict:
             # A move delivering units captured on a sales order reserves only those.
             domain = expression.AND([domain, [("lot_id", "in", list(restrict))]])
         if self._serial_gather_skips_blocked(product_id):
@@ -55,13 +55,20 @@ class StockQuant(models.Model):
             qty=qty,
         )
         if (
-            strict
+            quants
+            and strict
             and self.env.context.get("quants_cache") is not None
             and self._serial_gather_skips_blocked(product_id)
         ):
             # Core took these quants from its cache, not through the domain above.
-            blocked = quants.lot_id.filtered("serial_blocked")
-            if blocked:
-                blocked_ids = set(blocked.ids)
-                quants = quants.filtered(lambda q: q.lot_id.id not in blocked_ids)
+            # With a unit given, its quants are that unit's (or have none): one flag
+            # says it.
+            if lot_id:
+                if lot_id.serial_blocked:
+                    quants = quants.filtered(lambda q: q.lot_id != lot_id)
+            else:
+                blocked = quants.lot_id.filtered("serial_blocked")
+                if blocked:
+                    blocked_ids = set(blocked.ids)
+                    quants = quants.filtered(lambda q: q.lot_id.id not in blocked_ids)
         return quants

@@ -215,6 +215,26 @@ class TestRecallFlow(RecallCase):
         other.action_assign()
         self.assertNotIn(self.w["W5"], other.move_ids.move_line_ids.lot_id)
 
+    def test_reserving_a_named_blocked_unit_reserves_nothing(self):
+        # Chained steps and hand-picked units name the unit to reserve: a blocked one
+        # is refused as when Odoo chooses the units itself.
+        recall = self._create_recall(lot_ids=[(6, 0, self.w["W5"].ids)])
+        recall.action_compute_scope()
+        recall.action_open()
+        picking = self._create_picking(self.picking_type_out, self.widget, 1, self.customer_2)
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        self.assertEqual(
+            move._update_reserved_quantity(1, move.location_id, lot_id=self.w["W5"], strict=False),
+            0,
+        )
+        self.assertFalse(move.move_line_ids)
+        self.assertEqual(
+            move._update_reserved_quantity(1, move.location_id, lot_id=self.w["W6"], strict=False),
+            1,
+        )
+        self.assertEqual(move.move_line_ids.lot_id, self.w["W6"])
+
     def test_returns_resolve_close(self):
         recall = self._open_widget_recall(quarantine_location_id=self.quarantine.id)
         # Units in stock go to quarantine through one internal transfer.

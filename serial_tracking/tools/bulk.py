@@ -12,8 +12,8 @@ def insert_rows(model, rows):
 
     Meant for records written by the system in bulk, such as the ownership periods and
     warranty coverages a delivery of thousands of units opens. ``create()`` does per
-    record work these rows do not need (defaults, company checks record by record,
-    filling the cache) and would cost more than the delivery itself.
+    record work these rows do not need (defaults, company checks and cache filling
+    record by record) and would cost more than the delivery itself.
 
     The rows give final values for stored fields with a column: no defaults are
     applied, so every required field must be given. Computed fields are refused,
@@ -72,6 +72,12 @@ def insert_rows(model, rows):
         )
         ids.extend(row[0] for row in env.cr.fetchall())
     records = model.browse(ids)
+    # The rows hold what was inserted: cache it, as create() does, so that the checks
+    # below and the caller do not fetch thousands of new rows back.
+    for field in fields:
+        env.cache.update(
+            records, field, [field.convert_to_cache(row.get(field.name), records) for row in rows]
+        )
     # One2many fields pointing at the new rows may be cached: read them again.
     for field in fields:
         inverses = model.pool.field_inverses[field]
