@@ -1675,8 +1675,9 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _serial_demo_move(self, lot_ids, picking_type_id, partner_id):
-        """Demo: move the units ``lot_ids`` with one validated transfer per call.
+    def _serial_demo_move(self, lot_ids, picking_type_id, partner_id, picking_vals=None):
+        """Demo: move the units ``lot_ids`` with one validated transfer per call;
+        ``picking_vals`` adds values of the transfer (a bridge's own fields).
 
         Units that already went through a transfer of that type are skipped, so that
         reinstalling the addon on a database that kept its demo stock changes nothing.
@@ -1720,6 +1721,7 @@ class StockLot(models.Model):
                     )
                     for product, product_lots in lots.grouped("product_id").items()
                 ],
+                **(picking_vals or {}),
             }
         )
         picking.action_confirm()

@@ -1,7 +1,7 @@
 import hashlib
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -566,8 +566,11 @@ class SerialRegisterEntry(models.Model):
         receipt = Lot._serial_demo_move(lots.ids, warehouse.in_type_id.id, vendor_id)
         if not receipt:
             return False  # units kept from an earlier install: their story is told
-        delivery = self._serial_register_demo_delivery(
-            Lot.browse(pistol_lot_ids[:1] + rifle_lot_ids[:1]), warehouse, customer_id
+        delivery = Lot._serial_demo_move(
+            pistol_lot_ids[:1] + rifle_lot_ids[:1],
+            warehouse.out_type_id.id,
+            customer_id,
+            {"serial_transaction_ref": "4473-000001"},
         )
         first = self.sudo().search([("picking_id", "=", receipt)], order="sequence", limit=1)
         first.action_correct(
@@ -580,44 +583,3 @@ class SerialRegisterEntry(models.Model):
             self.env._("Taken from the display case."),
         )
         return delivery
-
-    @api.model
-    def _serial_register_demo_delivery(self, lots, warehouse, customer_id):
-        picking_type = warehouse.out_type_id
-        src, dest = (
-            picking_type.default_location_src_id,
-            self.env.ref("stock.stock_location_customers"),
-        )
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": customer_id,
-                "location_id": src.id,
-                "location_dest_id": dest.id,
-                "serial_transaction_ref": "4473-000001",
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.display_name,
-                            "product_id": product.id,
-                            "product_uom_qty": len(units),
-                            "product_uom": product.uom_id.id,
-                            "location_id": src.id,
-                            "location_dest_id": dest.id,
-                        }
-                    )
-                    for product, units in lots.grouped("product_id").items()
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            [
-                dict(move._prepare_move_line_vals(quantity=1), lot_id=lot.id, picked=True)
-                for move in picking.move_ids
-                for lot in lots.filtered(lambda lot, m=move: lot.product_id == m.product_id)
-            ]
-        )
-        picking.button_validate()
-        return picking.id
