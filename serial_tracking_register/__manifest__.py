@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Serial Tracking - Regulatory Register",
-    "summary": "Firearms acquisition and disposition book written by stock moves: "
-    "append-only, hash-chained, corrections, Form 4473, theft and multiple-sale alerts",
+    "summary": "Firearms acquisition and disposition book and medical device tracking "
+    "(UDI, 21 CFR 821) written by stock moves: append-only, hash-chained ledger",
     "version": "18.0.1.0.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/serial-tracking/serial_tracking",
@@ -14,6 +14,7 @@
     "uninstall_hook": "uninstall_hook",
     "depends": [
         "serial_tracking",
+        "product_expiry",
     ],
     "data": [
         "security/serial_register_groups.xml",
@@ -22,6 +23,7 @@
         "data/serial_register_data.xml",
         "views/serial_register_entry_views.xml",
         "views/product_template_views.xml",
+        "views/medical_views.xml",
         "views/res_partner_views.xml",
         "views/stock_picking_views.xml",
         "wizard/serial_register_correct_wizard_views.xml",

@@ -5,3 +5,5 @@ from . import serial_register_entry
 from . import stock_lot
 from . import stock_move_line
 from . import stock_picking
+from . import medical_product
+from . import medical_lot

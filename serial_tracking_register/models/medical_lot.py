@@ -1,0 +1,132 @@
+from datetime import datetime, time
+
+import pytz
+
+from odoo import api, fields, models
+
+from odoo.addons.serial_tracking.tools import identifiers
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    serial_udi_lot = fields.Char(
+        string="UDI Lot",
+        size=20,
+        index="btree_not_null",
+        tracking=True,
+        help="Lot or batch of the device (GS1 AI 10), as printed in its UDI.",
+    )
+    serial_udi_manufactured = fields.Date(
+        string="Manufacturing Date",
+        tracking=True,
+        help="Manufacturing date of the device (GS1 AI 11).",
+    )
+    serial_udi_expiry_code = fields.Char(
+        string="UDI Expiry (AI 17)",
+        size=6,
+        help="Expiry as printed in the UDI (YYMMDD); day 00 means the end of the month.",
+    )
+    serial_udi = fields.Char(
+        string="UDI",
+        compute="_compute_serial_udi",
+        help="Full unique device identifier in GS1 human-readable form.",
+    )
+
+    @api.depends(
+        "product_id.serial_udi_di",
+        "product_id.barcode",
+        "serial_udi_lot",
+        "serial_udi_manufactured",
+        "serial_udi_expiry_code",
+        "name",
+    )
+    def _compute_serial_udi(self):
+        for lot in self:
+            elements = lot._serial_udi_elements()
+            lot.serial_udi = "".join(f"({ai}){value}" for ai, value in elements.items())
+
+    def _serial_udi_elements(self):
+        """Ordered ``{AI: value}`` of the unit's UDI, empty when it has no DI.
+
+        Fixed-length AIs come first and the serial last, so that the raw form needs
+        a separator only after the lot.
+        """
+        self.ensure_one()
+        di = self.product_id and self.product_id._serial_udi_di()
+        if not di:
+            return {}
+        elements = {"01": di}
+        if self.serial_udi_manufactured:
+            elements["11"] = self.serial_udi_manufactured.strftime("%y%m%d")
+        expiry = self.serial_udi_expiry_code or self._serial_udi_expiry_from_date()
+        if expiry:
+            elements["17"] = expiry
+        if self.serial_udi_lot:
+            elements["10"] = self.serial_udi_lot
+        if self.name:
+            elements["21"] = self.name
+        return elements
+
+    def _serial_udi_raw(self):
+        """The UDI as a scanner sends it: GS after each variable-length value but the last."""
+        elements = self._serial_udi_elements()
+        parts = []
+        for ai, value in elements.items():
+            parts.append(ai + value)
+            if ai not in ("01", "11", "17") and ai != list(elements)[-1]:
+                parts.append(identifiers.GS)
+        return "".join(parts)
+
+    def _serial_udi_expiry_from_date(self):
+        if not self.expiration_date:
+            return False
+        return self._serial_udi_local_date(self.expiration_date).strftime("%y%m%d")
+
+    def _serial_udi_local_date(self, value):
+        tz = pytz.timezone(self.company_id._serial_tz() if self.company_id else "UTC")
+        return pytz.utc.localize(value).astimezone(tz).date()
+
+    @api.model
+    def _serial_udi_expiry_datetime(self, expiry_date, company):
+        """AI (17) date D as the naive UTC datetime of D 23:59:59 in the company's time
+        zone: a device "used by D" expires when D is over where it is kept."""
+        tz = pytz.timezone(company._serial_tz() if company else "UTC")
+        local = tz.localize(datetime.combine(expiry_date, time(23, 59, 59)))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _serial_udi_expired(self, when=None):
+        """Units of medical devices whose expiry date is over."""
+        when = when or fields.Datetime.now()
+        return self.filtered(
+            lambda lot: (
+                lot.product_id.serial_register_kind == "medical_device"
+                and lot.expiration_date
+                and lot.expiration_date < when
+            )
+        )
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    # The production identifiers of a scanned UDI, carried to the unit created on
+    # validation.
+    serial_udi_lot = fields.Char(string="UDI Lot", size=20)
+    serial_udi_manufactured = fields.Date(string="Manufacturing Date")
+    serial_udi_expiry_code = fields.Char(string="UDI Expiry (AI 17)", size=6)
+
+    def _prepare_new_lot_vals(self):
+        vals = super()._prepare_new_lot_vals()
+        if self.serial_udi_lot:
+            vals["serial_udi_lot"] = self.serial_udi_lot
+        if self.serial_udi_manufactured:
+            vals["serial_udi_manufactured"] = self.serial_udi_manufactured
+        if self.serial_udi_expiry_code:
+            vals["serial_udi_expiry_code"] = self.serial_udi_expiry_code
+            # The label's date wins over product_expiry's "received + N days".
+            expiry = self.env["barcode.nomenclature"].gs1_date_to_date(self.serial_udi_expiry_code)
+            vals["expiration_date"] = self.env["stock.lot"]._serial_udi_expiry_datetime(
+                expiry, self.company_id
+            )
+        return vals
