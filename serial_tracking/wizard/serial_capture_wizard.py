@@ -109,30 +109,48 @@ class SerialCaptureWizard(models.TransientModel):
         return entries
 
     def _parse_entry(self, raw):
-        """Turn one scanned or typed entry into a serial; return ``(serial, error)``."""
-        product = self.product_id
+        """Turn one scanned or typed entry into a serial.
+
+        Return ``(serial, extra_vals, error)``: ``extra_vals`` are move-line values the
+        scan carries besides the serial (see ``_gs1_entry_check``).
+        """
         if not identifiers.looks_like_gs1(raw):
-            return raw, None
+            return raw, {}, None
         try:
             elements = identifiers.parse_gs1(raw)
         except identifiers.GS1ParseError as exc:
-            return raw, self.env._("not a valid GS1 code (%(error)s)", error=str(exc))
+            return raw, {}, self.env._("not a valid GS1 code (%(error)s)", error=str(exc))
         serial = elements.get("21")
         if not serial:
-            return raw, self.env._("the GS1 code has no serial number (AI 21)")
+            return raw, {}, self.env._("the GS1 code has no serial number (AI 21)")
+        extra_vals, error = self._gs1_entry_check(elements)
+        return serial, extra_vals or {}, error
+
+    def _gs1_entry_check(self, elements):
+        """Check the parsed GS1 ``elements`` of one entry against the move's product.
+
+        Return ``(extra_vals, error)``: the move-line values to record with the serial
+        (none here; extended by the regulatory registers), and why the entry is refused,
+        or ``None``.
+        """
         gtin = elements.get("01")
         if gtin:
+            product = self.product_id
             barcode = product.barcode or ""
             if not barcode or identifiers.normalize_gtin14(barcode) != gtin:
-                return serial, self.env._(
+                return {}, self.env._(
                     "GTIN %(gtin)s is not the barcode of %(product)s",
                     gtin=gtin,
                     product=product.display_name,
                 )
-        return serial, None
+        return {}, None
 
     def _collect_serials(self):
         """Parse and validate every entry; raise one error listing all problems."""
+        return [serial for serial, _extra in self._collect_entries()]
+
+    def _collect_entries(self):
+        """``[(serial, extra_vals)]`` of every entry, validated as ``_collect_serials``."""
         self.ensure_one()
         if self.mode == "generate":
             if not self.first_serial or self.generate_count <= 0:
@@ -150,10 +168,10 @@ class SerialCaptureWizard(models.TransientModel):
         # Entries are numbered by line when there is one per line (what the user sees
         # in the box), otherwise one by one.
         by_entry = len({line_no for line_no, _raw in entries}) != len(entries)
-        problems, serials, origin = [], [], {}
+        problems, serials, origin, extras = [], [], {}, {}
         for index, (line_no, raw) in enumerate(entries, start=1):
             number = index if by_entry else line_no
-            serial, error = self._parse_entry(raw)
+            serial, extra_vals, error = self._parse_entry(raw)
             serial = identifiers.normalize_serial(id_type, serial)
             if not error and identifiers.has_invisible(serial):
                 # Checked here for deliveries too: a NUL never reaches a query.
@@ -173,12 +191,13 @@ class SerialCaptureWizard(models.TransientModel):
             else:
                 serials.append(serial)
                 origin[serial] = (number, raw)
+                extras[serial] = extra_vals
         if self._creates_serials():
             found = self.env["stock.lot"]._serial_check_names(
                 self.product_id, serials, self._lot_company()
             )
         else:
-            found = self._check_existing_units(serials)
+            found = self._check_existing_units(serials, extras)
         for serial, reason in found:
             number, raw = origin[serial]
             problems.append((number, raw, reason))
@@ -205,7 +224,7 @@ class SerialCaptureWizard(models.TransientModel):
                     )
                 )
             raise ValidationError("\n".join(parts))
-        return serials
+        return [(serial, extras[serial]) for serial in serials]
 
     def _generate_names(self, first, count):
         """Serials of Generate mode: Odoo's sequence, valid check digits for IMEIs."""
@@ -243,8 +262,12 @@ class SerialCaptureWizard(models.TransientModel):
             ["name", "serial_blocked", "serial_block_reason"],
         )
 
-    def _check_existing_units(self, serials):
-        """Problems of the units picked for a delivery/transfer, in two queries."""
+    def _check_existing_units(self, serials, extras=None):
+        """Problems of the units picked for a delivery/transfer, in two queries.
+
+        ``extras`` maps serials to the values their scan carried (``_parse_entry``).
+        """
+        extras = extras or {}
         move = self.move_id
         lots = self._existing_units(serials)
         by_name = {lot.name: lot for lot in lots}
@@ -267,6 +290,11 @@ class SerialCaptureWizard(models.TransientModel):
                 )
             elif lot.serial_blocked:
                 reason = self.env._("blocked: %(reason)s", reason=lot.serial_block_reason)
+            elif problem := (
+                lot._serial_unit_problem(move)
+                or self._gs1_unit_check(lot, extras.get(serial) or {})
+            ):
+                reason = problem
             elif free.get(lot.id, 0.0) < 1:
                 reason = self.env._(
                     "not available in %(location)s", location=move.location_id.display_name
@@ -275,6 +303,11 @@ class SerialCaptureWizard(models.TransientModel):
                 continue
             problems.append((serial, reason))
         return problems
+
+    def _gs1_unit_check(self, lot, extra_vals):
+        """Why the existing unit ``lot`` does not match what its scan said (the
+        ``extra_vals`` of ``_gs1_entry_check``), or ``False``."""
+        return False
 
     def _lot_company(self):
         """Company the new lots will get (see ``stock.move.line._serial_new_lot_company``)."""
@@ -318,12 +351,12 @@ class SerialCaptureWizard(models.TransientModel):
                     product=move.product_id.display_name,
                 )
             )
-        serials = self._collect_serials()
+        entries = self._collect_entries()
         if self._creates_serials():
-            self._apply_serials(serials)
+            self._apply_serials(entries)
         else:
-            self._apply_units(serials)
-        return self._done_action(serials)
+            self._apply_units(entries)
+        return self._done_action([serial for serial, _extra in entries])
 
     def _done_action(self, serials):
         """Close the dialog and confirm what was recorded."""
@@ -346,27 +379,29 @@ class SerialCaptureWizard(models.TransientModel):
             },
         }
 
-    def _apply_units(self, serials):
-        """Replace the move's lines (and reservation) with the chosen existing units."""
+    def _apply_units(self, entries):
+        """Replace the move's lines (and reservation) with the chosen existing units;
+        ``entries`` as returned by ``_collect_entries``."""
         move = self.move_id
-        lots = {lot.name: lot for lot in self._existing_units(serials)}
+        lots = {lot.name: lot for lot in self._existing_units([serial for serial, _x in entries])}
         move.move_line_ids.unlink()
         vals_list = []
-        for serial in serials:
+        for serial, extra_vals in entries:
             vals = move._prepare_move_line_vals(quantity=1)
-            vals.update(lot_id=lots[serial].id, picked=True)
+            vals.update(extra_vals, lot_id=lots[serial].id, picked=True)
             vals_list.append(vals)
         self.env["stock.move.line"].create(vals_list)
 
-    def _apply_serials(self, serials):
-        """Replace the move's empty lines with one picked line per serial."""
+    def _apply_serials(self, entries):
+        """Replace the move's empty lines with one picked line per serial; ``entries``
+        as returned by ``_collect_entries``."""
         move = self.move_id
         empty = move.move_line_ids.filtered(lambda ml: not ml.lot_id and not ml.lot_name)
         empty.unlink()
         vals_list = []
-        for serial in serials:
+        for serial, extra_vals in entries:
             vals = move._prepare_move_line_vals(quantity=1)
-            vals.update(lot_name=serial, picked=True)
+            vals.update(extra_vals, lot_name=serial, picked=True)
             vals_list.append(vals)
         self.env["stock.move.line"].create(vals_list)
         move.picked = True
@@ -377,3 +412,12 @@ class SerialCaptureWizard(models.TransientModel):
             > 0
         ):
             raise ValidationError(self.env._("More serials than units on the move."))
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    def _serial_unit_problem(self, move):
+        """Why this existing unit may not be picked for ``move`` in the capture wizard,
+        besides being blocked or unavailable, or ``False`` (hook for the registers)."""
+        return False
