@@ -84,7 +84,9 @@ class StockLot(models.Model):
         return self._serial_udi_local_date(self.expiration_date).strftime("%y%m%d")
 
     def _serial_udi_local_date(self, value):
-        tz = pytz.timezone(self.company_id._serial_tz() if self.company_id else "UTC")
+        # Units shared between companies have none: the current company then.
+        company = self.company_id or self.env.company
+        tz = pytz.timezone(company._serial_tz())
         return pytz.utc.localize(value).astimezone(tz).date()
 
     @api.model
@@ -105,6 +107,31 @@ class StockLot(models.Model):
                 and lot.expiration_date < when
             )
         )
+
+    def _serial_unit_problem(self, move):
+        problem = super()._serial_unit_problem(move)
+        if problem or not self._serial_udi_expired():
+            return problem
+        if (
+            move.location_dest_id.usage
+            not in self.env["stock.move.line"]._serial_blocked_dest_usages()
+        ):
+            return problem
+        return self.env._(
+            "expired on %(date)s", date=self._serial_udi_local_date(self.expiration_date)
+        )
+
+    def _serial_udi_expiry_problems(self):
+        """``"SN (product) expired on <local date>"`` for each expired unit of ``self``."""
+        return [
+            self.env._(
+                "%(serial)s (%(product)s) expired on %(date)s",
+                serial=lot.name,
+                product=lot.product_id.display_name,
+                date=lot._serial_udi_local_date(lot.expiration_date),
+            )
+            for lot in self._serial_udi_expired()
+        ]
 
 
 class StockMoveLine(models.Model):
