@@ -13,6 +13,15 @@ class StockMoveLine(models.Model):
         self._serial_check_not_expired()
         return res
 
+    def _serial_line_problem(self):
+        # Detailed Operations: warn when an expired unit is picked, not only at validation.
+        problem = super()._serial_line_problem()
+        if problem or not self.lot_id:
+            return problem
+        if self.location_dest_id.usage not in self._serial_blocked_dest_usages():
+            return problem
+        return next(iter(self.lot_id._serial_udi_expiry_problems()), False)
+
     def _serial_check_not_expired(self):
         """Refuse expired medical devices going to a customer or to production."""
         lots = self._serial_lines_leaving().lot_id

@@ -19,7 +19,8 @@ class TestMedicalCapture(MedicalCase):
         self.assertIn("\x1d21SN-GS", scans[1])
         self.assertIn("#21SN-SEP", scans[2])
         picking = self._create_picking(self.picking_type_in, self.implant, 4, self.vendor)
-        self._capture(picking.move_ids, "\n".join(scans))
+        done = self._capture(picking.move_ids, "\n".join(scans))
+        self.assertEqual(done["params"]["type"], "success")
         line = picking.move_line_ids.filtered(lambda ml: ml.lot_name == "SN-GS")
         self.assertEqual(line.serial_udi_lot, "L101")
         self.assertEqual(line.serial_udi_manufactured, date(2025, 2, 16))
@@ -48,6 +49,19 @@ class TestMedicalCapture(MedicalCase):
             lots["SN-SEP"].serial_udi, f"(01){di}(11)250317(17)300300(10)L102(21)SN-SEP"
         )
         self.assertEqual(lots["SN-GS"]._serial_udi_raw(), scans[1])
+
+    def test_receiving_expired_units_warns(self):
+        picking = self._create_picking(self.picking_type_in, self.implant, 2, self.vendor)
+        scans = [
+            self._udi(self.implant_di, "OLD-1", "L1", "240101", "250131"),
+            self._udi(self.implant_di, "NEW-1", "L1", "240101", "491231"),
+        ]
+        done = self._capture(picking.move_ids, "\n".join(scans))
+        self.assertEqual(done["params"]["type"], "warning")
+        self.assertTrue(
+            done["params"]["message"].endswith("Already expired, they cannot be delivered: OLD-1."),
+            done["params"]["message"],
+        )
 
     def test_plain_serials_still_work(self):
         lots = self._receive_with_capture(self.pump, ["PUMP-1", "PUMP-2"])

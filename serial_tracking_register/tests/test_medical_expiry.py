@@ -114,6 +114,16 @@ class TestMedicalExpiry(MedicalCase):
         self._capture(picking.move_ids, "NEW-1")
         self.assertEqual(picking.move_line_ids.lot_id, self.fresh)
 
+    def test_detailed_operations_warn_at_once(self):
+        picking = self._create_picking(self.picking_type_out, self.implant, 1, self.customer)
+        line = self.env["stock.move.line"].new(
+            dict(picking.move_ids._prepare_move_line_vals(quantity=1), lot_id=self.expired.id)
+        )
+        warning = line._onchange_serial_number()["warning"]
+        self.assertEqual(warning["message"], "EXP-1 (Hip Stem 32) expired on 2025-01-31")
+        line.lot_id = self.fresh
+        self.assertNotIn("warning", line._onchange_serial_number())
+
     def test_unit_expires_after_its_day_in_the_company_time_zone(self):
         """AI (17) 261210 in New York (UTC-5): usable until 2026-12-11 04:59:59 UTC."""
         self.company.partner_id.tz = "America/New_York"

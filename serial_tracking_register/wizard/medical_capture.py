@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 
 class SerialCaptureWizard(models.TransientModel):
@@ -93,3 +93,28 @@ class SerialCaptureWizard(models.TransientModel):
         if self._serial_is_medical():
             entries = [(serial, {}) for serial, _extra in entries]
         return super()._apply_units(entries)
+
+    def _done_action(self, serials):
+        # Receiving an expired unit is allowed (it may go back to the vendor), but the
+        # user should know at once that it cannot be delivered.
+        action = super()._done_action(serials)
+        if not (self._serial_is_medical() and self._creates_serials()):
+            return action
+        to_date = self.env["barcode.nomenclature"].gs1_date_to_date
+        expiry_datetime = self.env["stock.lot"]._serial_udi_expiry_datetime
+        company, now, captured = self.move_id.company_id, fields.Datetime.now(), set(serials)
+        expired = [
+            ml.lot_name
+            for ml in self._captured_lines()
+            if ml.lot_name in captured
+            and ml.serial_udi_expiry_code
+            and expiry_datetime(to_date(ml.serial_udi_expiry_code), company) < now
+        ]
+        if expired:
+            params = action["params"]
+            params["type"] = "warning"
+            params["message"] += " " + self.env._(
+                "Already expired, they cannot be delivered: %(serials)s.",
+                serials=", ".join(expired),
+            )
+        return action
