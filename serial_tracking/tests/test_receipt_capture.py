@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -222,3 +224,34 @@ class TestReceiptCapture(SerialTrackingCase):
             self._capture(picking.move_ids, IMEIS[1])
         self._capture(picking.move_ids, IMEIS[0])
         self.assertEqual(picking.move_line_ids.lot_id, lot)
+
+    def test_hooks_for_registers(self):
+        """Registers add move-line values from a GS1 scan and refuse units of their own."""
+        Wizard = type(self.env["serial.capture.wizard"])
+        Lot = type(self.env["stock.lot"])
+
+        def entry_check(wizard, elements):
+            if elements.get("10") == "BAD":
+                return {}, "lot BAD refused"
+            return {"owner_id": self.vendor.id}, None
+
+        picking = self._create_picking(self.picking_type_in, self.product_gtin, 2, self.vendor)
+        with patch.object(Wizard, "_gs1_entry_check", entry_check):
+            with self.assertRaisesRegex(ValidationError, "line 2: .*: lot BAD refused"):
+                self._capture(
+                    picking.move_ids, "(01)04006381333931(21)H-1\n(01)04006381333931(10)BAD(21)H-2"
+                )
+            self._capture(picking.move_ids, "(01)04006381333931(21)H-1\n04006381333931")
+        line = picking.move_line_ids.filtered(lambda ml: ml.lot_name == "H-1")
+        self.assertEqual(line.owner_id, self.vendor, "values of a GS1 scan reach the line")
+        typed = picking.move_line_ids.filtered(lambda ml: ml.lot_name == "04006381333931")
+        self.assertFalse(typed.owner_id, "a typed serial carries nothing")
+        picking.button_validate()
+        out = self._create_picking(self.picking_type_out, self.product_gtin, 1, self.customer)
+        with (
+            patch.object(Lot, "_serial_unit_problem", lambda lot, move: f"{lot.name} is held"),
+            self.assertRaisesRegex(ValidationError, "line 1: H-1: H-1 is held"),
+        ):
+            self._capture(out.move_ids, "H-1")
+        self._capture(out.move_ids, "H-1")
+        self.assertEqual(out.move_line_ids.lot_id.name, "H-1")
