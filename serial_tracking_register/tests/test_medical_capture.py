@@ -152,3 +152,10 @@ class TestMedicalCapture(MedicalCase):
         out = self._create_picking(self.picking_type_out, self.implant, 1, self.customer)
         self._capture(out.move_ids, "SN10")
         self.assertEqual(out.move_line_ids.lot_id.name, "SN10")
+
+    def test_unit_received_by_plain_serial_delivered_by_udi_scan(self):
+        # The unit has no PI to compare with: its label's UDI is accepted.
+        self._receive_with_capture(self.pump, ["PUMP-9"])
+        out = self._create_picking(self.picking_type_out, self.pump, 1, self.customer)
+        self._capture(out.move_ids, self._udi(self.pump_di, "PUMP-9", "L5", "250101", "300101"))
+        self.assertEqual(out.move_line_ids.lot_id.name, "PUMP-9")

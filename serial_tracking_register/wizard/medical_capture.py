@@ -56,19 +56,22 @@ class SerialCaptureWizard(models.TransientModel):
         problem = super()._gs1_unit_check(lot, extra_vals)
         if problem or not extra_vals or not self._serial_is_medical():
             return problem
+        # Only what the unit knows can be compared: a unit received by plain serial
+        # has no PI yet.
         mismatches = []
         scanned_lot = extra_vals.get("serial_udi_lot")
-        if scanned_lot and scanned_lot != lot.serial_udi_lot:
+        if scanned_lot and lot.serial_udi_lot and scanned_lot != lot.serial_udi_lot:
             mismatches.append(
                 self.env._(
                     "AI (10) %(scanned)s does not match lot %(lot)s of unit %(serial)s",
                     scanned=scanned_lot,
-                    lot=lot.serial_udi_lot or self.env._("(none)"),
+                    lot=lot.serial_udi_lot,
                     serial=lot.name,
                 )
             )
         scanned_mfg = extra_vals.get("serial_udi_manufactured")
-        if scanned_mfg and scanned_mfg != lot.serial_udi_manufactured:
+        stored_mfg = lot.serial_udi_manufactured
+        if scanned_mfg and stored_mfg and scanned_mfg != stored_mfg:
             mismatches.append(
                 self.env._(
                     "AI (11) %(scanned)s does not match the manufacturing date of unit %(serial)s",
@@ -77,8 +80,8 @@ class SerialCaptureWizard(models.TransientModel):
                 )
             )
         scanned_exp = extra_vals.get("serial_udi_expiry_code")
-        stored_exp = lot._serial_udi_elements().get("17")
-        if scanned_exp and scanned_exp != stored_exp:
+        stored_exp = lot.serial_udi_expiry_code
+        if scanned_exp and stored_exp and scanned_exp != stored_exp:
             mismatches.append(
                 self.env._(
                     "AI (17) %(scanned)s does not match the expiry date of unit %(serial)s",
