@@ -33,6 +33,7 @@
     ],
     "demo": [
         "demo/serial_register_demo.xml",
+        "demo/serial_register_medical_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -8,3 +8,4 @@ from . import stock_picking
 from . import medical_product
 from . import medical_lot
 from . import medical_picking
+from . import medical_demo

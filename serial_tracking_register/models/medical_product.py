@@ -112,6 +112,17 @@ class ProductTemplate(models.Model):
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
+    # Template fields written through a variant bypass the template's write().
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.env["product.template"]._serial_normalize_udi_di_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["product.template"]._serial_normalize_udi_di_vals(vals)
+        return super().write(vals)
+
     def _serial_udi_di(self):
         """The product's UDI-DI as GTIN-14, or False.
 

@@ -61,6 +61,10 @@ class TestMedicalProduct(MedicalCase):
         # Typed as GTIN-13, stored as GTIN-14 so that scans of AI (01) compare as text.
         self.pump.product_tmpl_id.serial_udi_di = PUMP_GTIN13
         self.assertEqual(self.pump.serial_udi_di, self.pump_di)
+        # The same through the variant, as an RPC client writing product.product does.
+        self.pump.serial_udi_di = False
+        self.pump.serial_udi_di = PUMP_GTIN13
+        self.assertEqual(self.pump.product_tmpl_id.serial_udi_di, self.pump_di)
         # Other kinds have no DI, whatever their barcode.
         self.pistol.barcode = "9506000134390"
         self.assertFalse(self.pistol._serial_udi_di())
