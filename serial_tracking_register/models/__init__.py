@@ -7,3 +7,4 @@ from . import stock_move_line
 from . import stock_picking
 from . import medical_product
 from . import medical_lot
+from . import medical_recall

@@ -1,0 +1,202 @@
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from odoo.addons.serial_tracking.tools import identifiers
+
+from .common import RegisterCase
+
+GS = identifiers.GS
+
+
+def gtin(body):
+    """``body`` followed by its GS1 check digit."""
+    return body + identifiers.gtin_check_digit(body)
+
+
+class MedicalCase(RegisterCase):
+    """An infusion pump (tracked device, GTIN-13 barcode) and a hip implant (tracked,
+    implantable, GTIN-14), made by a device maker; a hospital. Pumps P1..P4 are of
+    lots LA, LA, LB, LC, implants I1, I2 of lots LA, LB: lot numbers repeat across
+    devices. P1 and I1 were delivered to the hospital."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.device_maker = Partner.create(
+            {
+                "name": "Meridian Medical Inc.",
+                "is_company": True,
+                "street": "200 Device Way",
+                "city": "Boston",
+                "website": "https://meridian.example",
+            }
+        )
+        cls.hospital = Partner.create(
+            {
+                "name": "St. Anne Hospital",
+                "is_company": True,
+                "street": "1 Care Road",
+                "city": "Springfield",
+                "email": "devices@stanne.example",
+            }
+        )
+        cls.pump_barcode = gtin("950600013435")  # GTIN-13: its DI is 0 + barcode
+        cls.pump_di = "0" + cls.pump_barcode
+        cls.implant_di = gtin("1950600013436")
+        cls.pump = cls._create_medical_device(
+            "Infusion Pump IP-7", cls.pump_barcode, default_code="IP-7"
+        )
+        cls.implant = cls._create_medical_device(
+            "Hip Stem HS-32", cls.implant_di, default_code="HS-32", serial_implantable=True
+        )
+        cls.pumps = cls._receive_devices(
+            cls.pump, ["P1", "P2", "P3", "P4"], ["LA", "LA", "LB", "LC"]
+        )
+        cls.implants = cls._receive_devices(cls.implant, ["I1", "I2"], ["LA", "LB"])
+        cls.unit = {lot.name: lot for lot in cls.pumps | cls.implants}
+        cls._deliver_devices(cls.unit["P1"] | cls.unit["I1"], cls.hospital)
+
+    @classmethod
+    def _create_medical_device(cls, name, barcode, **vals):
+        return cls._create_serial_product(
+            name,
+            "gtin_serial",
+            barcode=barcode,
+            serial_register_kind="medical_device",
+            serial_device_tracked=True,
+            serial_manufacturer_id=cls.device_maker.id,
+            **vals,
+        )
+
+    @classmethod
+    def _receive_devices(cls, product, serials, udi_lots):
+        lots = cls.env["stock.lot"].create(
+            [
+                {"name": serial, "product_id": product.id, "serial_udi_lot": udi_lot}
+                for serial, udi_lot in zip(serials, udi_lots, strict=True)
+            ]
+        )
+        cls._move_units(lots, cls.picking_type_in, cls.vendor)
+        return lots
+
+    @classmethod
+    def _deliver_devices(cls, lots, partner):
+        return cls._deliver(lots, partner)
+
+    @classmethod
+    def _create_recall(cls, **vals):
+        vals.setdefault("title", "Occlusion alarm may fail")
+        return cls.env["serial.recall"].create(vals)
+
+    def _scope(self, **vals):
+        recall = self._create_recall(**vals)
+        recall.action_compute_scope()
+        return recall, set(recall.line_ids.lot_id.mapped("name"))
+
+
+@tagged("post_install", "-at_install")
+class TestMedicalRecall(MedicalCase):
+    def test_scope_by_di_alone(self):
+        # The 13-digit barcode spelling is stored as the 14-digit DI.
+        recall, names = self._scope(udi_di=self.pump_barcode)
+        self.assertEqual(recall.udi_di, self.pump_di)
+        self.assertEqual(names, {"P1", "P2", "P3", "P4"})
+        __, names = self._scope(udi_di=self.implant_di)
+        self.assertEqual(names, {"I1", "I2"})
+        # With the other criteria (AND).
+        __, names = self._scope(udi_di=self.pump_di, serial_from="P2", serial_to="P3")
+        self.assertEqual(names, {"P2", "P3"})
+
+    def test_scope_by_di_and_lots(self):
+        __, names = self._scope(udi_di=self.pump_di, udi_lot_names="LA\nLC")
+        self.assertEqual(names, {"P1", "P2", "P4"})
+        # Lot LA of the implant is another device's lot.
+        __, names = self._scope(udi_di=self.implant_di, udi_lot_names=" LA, ,ZZ ")
+        self.assertEqual(names, {"I1"})
+        __, names = self._scope(udi_di=self.pump_di, udi_lot_names="ZZ")
+        self.assertEqual(names, set())
+
+    def test_scope_di_matches_variant_barcode(self):
+        # A template with variants has no DI of its own: each variant's barcode is.
+        attribute = self.env["product.attribute"].create(
+            {"name": "Size", "value_ids": [Command.create({"name": s}) for s in ("S", "L")]}
+        )
+        template = self.env["product.template"].create(
+            {
+                "name": "Catheter",
+                "is_storable": True,
+                "tracking": "serial",
+                "serial_register_kind": "medical_device",
+                "attribute_line_ids": [
+                    Command.create(
+                        {
+                            "attribute_id": attribute.id,
+                            "value_ids": [Command.set(attribute.value_ids.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        small, large = template.product_variant_ids
+        small.barcode = gtin("950600013450")
+        large.barcode = gtin("950600013451")
+        self.assertFalse(template.serial_udi_di)
+        self._receive_units(small, ["C-S1"])
+        self._receive_units(large, ["C-L1"])
+        __, names = self._scope(udi_di=small.barcode)
+        self.assertEqual(names, {"C-S1"})
+
+    def test_pasted_full_udi(self):
+        hri = f"(01){self.pump_di}(17)291231(10)LB(21)P3"
+        form = Form(self.env["serial.recall"])
+        form.title = "Pasted"
+        form.udi_di = hri
+        self.assertEqual(form.udi_di, self.pump_di)
+        self.assertEqual(form.udi_lot_names, "LB")
+        recall = form.save()
+        recall.action_compute_scope()
+        self.assertEqual(recall.line_ids.lot_id, self.unit["P3"])
+        # Raw as a scanner sends it, added to lots already typed.
+        form = Form(self.env["serial.recall"])
+        form.title = "Scanned"
+        form.udi_lot_names = "LA"
+        form.udi_di = f"]d201{self.pump_di}10LC{GS}21P4"
+        self.assertEqual(form.udi_di, self.pump_di)
+        self.assertEqual(form.udi_lot_names, "LA, LC")
+        recall = form.save()
+        recall.action_compute_scope()
+        self.assertEqual(set(recall.line_ids.lot_id.mapped("name")), {"P1", "P2", "P4"})
+
+    def test_bad_udi_criteria_refused(self):
+        with self.assertRaisesRegex(ValidationError, "need the UDI-DI"):
+            self._create_recall(udi_lot_names="LA")
+        recall = self._create_recall(udi_di=self.pump_di, udi_lot_names="LA")
+        with self.assertRaisesRegex(ValidationError, "need the UDI-DI"):
+            recall.udi_di = False
+        wrong = self.pump_di[:-1] + str((int(self.pump_di[-1]) + 1) % 10)
+        with self.assertRaisesRegex(ValidationError, f"expected {self.pump_di[-1]}"):
+            self._create_recall(udi_di=wrong)
+        with self.assertRaisesRegex(ValidationError, "at most 20 characters"):
+            self._create_recall(udi_di=self.pump_di, udi_lot_names="L" * 21)
+        # An unreadable paste is explained and left for the user to fix.
+        form = Form(self.env["serial.recall"])
+        form.title = "Bad paste"
+        form.udi_di = f"(01){wrong}(10)LA"
+        self.assertFalse(form.udi_lot_names)
+
+    def test_udi_criteria_are_scope_fields(self):
+        recall, names = self._scope(udi_di=self.pump_di, udi_lot_names="LB")
+        self.assertEqual(names, {"P3"})
+        recall.action_open()
+        with self.assertRaisesRegex(UserError, "can no longer change"):
+            recall.udi_lot_names = "LA"
+        with self.assertRaisesRegex(UserError, "can no longer change"):
+            recall.udi_di = self.implant_di
+
+    def test_line_partner_is_the_institution(self):
+        recall, __ = self._scope(udi_di=self.pump_di, udi_lot_names="LA")
+        line = recall.line_ids.filtered(lambda line: line.lot_id == self.unit["P1"])
+        self.assertEqual(line.partner_id, self.hospital)
+        self.assertEqual(line.location_kind, "customer")
