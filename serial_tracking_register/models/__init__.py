@@ -7,4 +7,6 @@ from . import stock_move_line
 from . import stock_picking
 from . import medical_product
 from . import medical_lot
+from . import medical_entry
+from . import medical_tracking
 from . import medical_recall
