@@ -9,6 +9,16 @@ from odoo.addons.serial_tracking.tools import identifiers
 # AI (10) values are CS82 text without white space or comma: those separate them.
 _LOT_SEPARATORS = re.compile(r"[\s,]+")
 OFFICER_GROUP = "serial_tracking_register.group_serial_register_officer"
+# Register events of a tracked device at its end user (who may be a patient).
+END_USER_EVENTS = (
+    "delivery",
+    "customer_return",
+    "implant",
+    "explant",
+    "device_return",
+    "death",
+    "retirement",
+)
 
 
 class SerialRecall(models.Model):
@@ -171,3 +181,66 @@ class SerialRecall(models.Model):
         if lots:
             conditions.append(SQL("lot.serial_udi_lot = ANY(%s)", lots))
         return conditions
+
+
+class SerialRecallLine(models.Model):
+    _inherit = "serial.recall.line"
+
+    serial_patient_name = fields.Char(
+        string="Patient",
+        compute="_compute_serial_patient_name",
+        groups=OFFICER_GROUP,
+        help="Patient of the unit's latest end-user register line (tracked devices).",
+    )
+
+    def _compute_serial_patient_name(self):
+        # The field's groups guard reads; this guards code computing it for anyone.
+        officer = self.env.su or self.env.user.has_group(OFFICER_GROUP)
+        names = self._serial_patient_names() if officer else {}
+        for line in self:
+            line.serial_patient_name = names.get((line.lot_id.id, line.company_id.id), False)
+
+    def _serial_patient_names(self):
+        """``{(lot id, company id): patient name}`` of the lines' medical units.
+
+        The field's groups keep non-officers out; the book is read with sudo, but
+        only the lines of each campaign's company. Newest line first, as last
+        corrected: the first naming a patient wins, but a delivery or a return naming
+        none means the unit changed hands since, and nobody is shown.
+        """
+        lines = self.filtered(
+            lambda line: line.lot_id and line.product_id.serial_register_kind == "medical_device"
+        )
+        if not lines:
+            return {}
+        entries = (
+            self.env["serial.register.entry"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", lines.lot_id.ids),
+                    ("company_id", "in", lines.company_id.ids),
+                    "|",
+                    ("event", "in", END_USER_EVENTS),
+                    ("corrects_entry_id.event", "in", END_USER_EVENTS),
+                ],
+                order="sequence desc",
+            )
+        )
+        names = {}
+        done = set()
+        seen = set()
+        for entry in entries:
+            key = (entry.lot_id.id, entry.company_id.id)
+            original = entry.corrects_entry_id or entry
+            if key in done or original.id in seen:
+                continue  # decided, or an original whose later correction was read
+            seen.add(original.id)
+            # A correction that does not carry the end-user data keeps the original's.
+            patient = entry.patient_name or original.patient_name
+            if patient:
+                names[key] = patient
+                done.add(key)
+            elif original.event in ("delivery", "customer_return"):
+                done.add(key)
+        return names

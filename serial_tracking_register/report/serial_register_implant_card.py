@@ -38,18 +38,15 @@ class ReportSerialImplantCard(models.AbstractModel):
         maker = product.serial_manufacturer_id
         original, implant = self._implant_entry(lot)
         officer = self.env.user.has_group(OFFICER_GROUP)
+        maker_address = maker._display_address(without_company=True) if maker else ""
         values = {
             "model": product._register_entry_values_medical_device().get("model") or "",
             "udi": lot.serial_udi or "",
             "udi_raw": lot._serial_udi_raw(),
-            "maker_name": maker.name or "",
-            "maker_address": self._one_line(maker._display_address(without_company=True))
-            if maker
-            else "",
+            "maker": self._one_line(maker.name, maker_address),
             "maker_website": maker.website or "",
             "date": False,
-            "institution_name": "",
-            "institution_address": "",
+            "institution": "",
             "patient_name": "",
         }
         if not implant:
@@ -60,15 +57,14 @@ class ReportSerialImplantCard(models.AbstractModel):
         else:
             # The day the device was provided: an end-user field, read for the date
             # alone (no patient data leaves this method for non-officers).
-            date = implant.sudo().date_provided
+            date = implant.sudo().date_provided or original.sudo().date_provided
         values.update(
             date=date,
-            institution_name=implant.partner_name or "",
-            institution_address=implant.partner_address or "",
+            institution=self._one_line(implant.partner_name, implant.partner_address),
         )
         if officer:
             # Read as the officer: the field's groups decide, not this report.
-            values["patient_name"] = implant.patient_name or ""
+            values["patient_name"] = implant.patient_name or original.patient_name or ""
         return values
 
     @api.model
@@ -85,5 +81,7 @@ class ReportSerialImplantCard(models.AbstractModel):
         return entry, entry.correction_ids.sorted("sequence")[-1:] or entry
 
     @api.model
-    def _one_line(self, address):
-        return ", ".join(part.strip() for part in (address or "").splitlines() if part.strip())
+    def _one_line(self, *texts):
+        """``texts`` and their lines joined with commas, empty ones left out."""
+        parts = (part.strip() for text in texts for part in (text or "").splitlines())
+        return ", ".join(part for part in parts if part)

@@ -5,3 +5,4 @@ from . import test_register_access
 from . import test_register_book
 from . import test_i18n
 from . import test_medical_recall
+from . import test_medical_reports

@@ -1,5 +1,7 @@
+from datetime import datetime
+
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.serial_tracking.tools import identifiers
@@ -56,7 +58,7 @@ class MedicalCase(RegisterCase):
         )
         cls.implants = cls._receive_devices(cls.implant, ["I1", "I2"], ["LA", "LB"])
         cls.unit = {lot.name: lot for lot in cls.pumps | cls.implants}
-        cls._deliver_devices(cls.unit["P1"] | cls.unit["I1"], cls.hospital)
+        cls.deliveries = cls._deliver_devices(cls.unit["P1"] | cls.unit["I1"], cls.hospital)
 
     @classmethod
     def _create_medical_device(cls, name, barcode, **vals):
@@ -83,7 +85,59 @@ class MedicalCase(RegisterCase):
 
     @classmethod
     def _deliver_devices(cls, lots, partner):
-        return cls._deliver(lots, partner)
+        """Deliver ``lots`` to ``partner``; return the pickings. A validation that asks
+        for the end user (tracked devices) is completed without it, as RPC does."""
+        pickings = cls.env["stock.picking"]
+        for product, units in lots.grouped("product_id").items():
+            picking = cls._create_picking(cls.picking_type_out, product, len(units), partner)
+            moves = picking.move_ids
+            moves.move_line_ids.unlink()
+            cls.env["stock.move.line"].create(
+                [
+                    dict(moves._prepare_move_line_vals(quantity=1), lot_id=lot.id, picked=True)
+                    for lot in units
+                ]
+            )
+            picking.button_validate()
+            if picking.state != "done":
+                picking._action_done()
+            pickings |= picking
+        return pickings
+
+    @classmethod
+    def _append_entry(cls, lot, event, date, partner=None, **vals):
+        """A register line of ``lot`` as the system appends it (end-user data given in
+        ``vals``): the tracking events and end-user data of later steps of the flow."""
+        partner = partner or cls.hospital
+        entry_type = {"delivery": "disposition", "customer_return": "acquisition"}.get(
+            event, "tracking"
+        )
+        return (
+            cls.env["serial.register.entry"]
+            .sudo()
+            ._append(
+                [
+                    {
+                        "company_id": cls.company.id,
+                        "register_kind": "medical_device",
+                        "entry_type": entry_type,
+                        "event": event,
+                        "date": date,
+                        "lot_id": lot.id,
+                        "product_id": lot.product_id.id,
+                        "serial": lot.name,
+                        "model": lot.product_id.default_code,
+                        "manufacturer": cls.device_maker.name,
+                        "udi_di": lot.product_id._serial_udi_di(),
+                        "udi_lot": lot.serial_udi_lot,
+                        "udi": lot.serial_udi,
+                        **partner._serial_register_snapshot(),
+                        **vals,
+                    }
+                ]
+            )
+            .sudo(False)
+        )
 
     @classmethod
     def _create_recall(cls, **vals):
@@ -200,3 +254,51 @@ class TestMedicalRecall(MedicalCase):
         line = recall.line_ids.filtered(lambda line: line.lot_id == self.unit["P1"])
         self.assertEqual(line.partner_id, self.hospital)
         self.assertEqual(line.location_kind, "customer")
+
+    def test_patient_name_for_officers_only(self):
+        self._append_entry(
+            self.unit["I1"], "implant", datetime(2026, 11, 2, 9), patient_name="Jane Doe"
+        )
+        recall, __ = self._scope(udi_di=self.implant_di)
+        line = recall.line_ids.filtered(lambda line: line.lot_id == self.unit["I1"])
+        self.assertEqual(line.partner_id, self.hospital)
+        self.assertEqual(line.with_user(self.officer).serial_patient_name, "Jane Doe")
+        other = recall.line_ids - line
+        self.assertFalse(other.with_user(self.officer).serial_patient_name)
+        # Stock users read the line, never the patient.
+        line.invalidate_recordset()
+        stock_line = line.with_user(self.stock_user)
+        self.assertEqual(stock_line.partner_id, self.hospital)
+        with self.assertRaises(AccessError):
+            stock_line.read(["serial_patient_name"])
+        self.assertFalse(stock_line.serial_patient_name)
+        self.assertNotIn("serial_patient_name", stock_line.fields_get())
+        self.assertNotIn(
+            "Jane Doe", str(stock_line.read([f for f in stock_line.fields_get() if f != "id"]))
+        )
+
+    def test_patient_name_follows_the_unit(self):
+        unit = self.unit["I1"]
+        implant = self._append_entry(
+            unit, "implant", datetime(2026, 11, 2, 9), patient_name="Jane Doe"
+        )
+        # A later event without a patient, or a correction of the line, keeps the name.
+        self._append_entry(unit, "explant", datetime(2026, 11, 20, 9))
+        implant.sudo().action_correct({"date": datetime(2026, 11, 3, 9)}, "Date mistyped")
+        recall, __ = self._scope(udi_di=self.implant_di, lot_ids=unit.ids)
+        line = recall.line_ids.with_user(self.officer)
+        self.assertEqual(line.serial_patient_name, "Jane Doe")
+        # Returned, then delivered elsewhere without a patient: nobody is shown.
+        self._append_entry(unit, "customer_return", datetime(2026, 12, 1, 9))
+        line.invalidate_recordset()
+        self.assertFalse(line.serial_patient_name)
+
+    def test_scope_with_the_manufacturing_bridge(self):
+        # serial_tracking_mrp seeds its genealogy with the same FROM ... WHERE.
+        if "include_finished" not in self.env["serial.recall"]._fields:
+            self.skipTest("serial_tracking_mrp is not installed")
+        for include_finished in (True, False):
+            __, names = self._scope(
+                udi_di=self.pump_di, udi_lot_names="LB", include_finished=include_finished
+            )
+            self.assertEqual(names, {"P3"})
