@@ -276,6 +276,17 @@ class TestMedicalRecall(MedicalCase):
         self.assertNotIn(
             "Jane Doe", str(stock_line.read([f for f in stock_line.fields_get() if f != "id"]))
         )
+        # The screens show the column to officers only.
+        for user, shown in ((self.officer, True), (self.stock_user, False)):
+            views = (
+                self.env["serial.recall.line"]
+                .with_user(user)
+                .get_views([(False, "list"), (False, "form")])["views"]
+            )
+            for view in views.values():
+                self.assertEqual("serial_patient_name" in view["arch"], shown)
+            recall_form = self.env["serial.recall"].with_user(user).get_views([(False, "form")])
+            self.assertEqual("serial_patient_name" in recall_form["views"]["form"]["arch"], shown)
 
     def test_patient_name_follows_the_unit(self):
         unit = self.unit["I1"]
