@@ -29,7 +29,7 @@ class SerialRecall(models.Model):
         help="Device identifier (GS1 AI 01) of the recalled devices. Pasting a full UDI "
         "fills the lot (AI 10) too.",
     )
-    udi_lot_names = fields.Char(
+    udi_lot_names = fields.Text(
         string="UDI Lots",
         help="Lot or batch numbers (GS1 AI 10) of the recalled devices, separated by "
         "commas, spaces or new lines. They need the UDI-DI: lot numbers repeat across "
