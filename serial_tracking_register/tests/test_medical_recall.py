@@ -237,7 +237,9 @@ class TestMedicalRecall(MedicalCase):
         # An unreadable paste is explained and left for the user to fix.
         form = Form(self.env["serial.recall"])
         form.title = "Bad paste"
-        form.udi_di = f"(01){wrong}(10)LA"
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            form.udi_di = f"(01){wrong}(10)LA"
+        self.assertIn("wrong check digit in AI (01)", logs.output[0])
         self.assertFalse(form.udi_lot_names)
 
     def test_udi_criteria_are_scope_fields(self):
