@@ -30,6 +30,9 @@
         "wizard/serial_register_opening_wizard_views.xml",
         "report/serial_register_report.xml",
         "views/serial_register_menus.xml",
+        "views/medical_recall_views.xml",
+        "report/medical_udi_reports.xml",
+        "report/serial_register_implant_card.xml",
     ],
     "demo": [
         "demo/serial_register_demo.xml",

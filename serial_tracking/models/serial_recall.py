@@ -590,15 +590,7 @@ class SerialRecall(models.Model):
     def _check_scope(self):
         """Refuse an empty scope and a range whose ends belong to other products."""
         self.ensure_one()
-        if not (
-            self.product_ids
-            or self.lot_ids
-            or self.serial_from
-            or self.serial_to
-            or self.receipt_date_from
-            or self.receipt_date_to
-            or self.vendor_ids
-        ):
+        if not self._scope_has_criteria():
             raise UserError(
                 _(
                     "The scope of %(recall)s is empty: give at least products, serial "
@@ -634,6 +626,20 @@ class SerialRecall(models.Model):
                     lines="\n".join(problems),
                 )
             )
+
+    def _scope_has_criteria(self):
+        """Whether the campaign names at least one criterion. Extended by the addons
+        adding criteria (see :meth:`_scope_extra_conditions`)."""
+        self.ensure_one()
+        return bool(
+            self.product_ids
+            or self.lot_ids
+            or self.serial_from
+            or self.serial_to
+            or self.receipt_date_from
+            or self.receipt_date_to
+            or self.vendor_ids
+        )
 
     def _compute_scope_lines(self):
         """Replace the lines of the (draft) campaign by the units of its scope.
@@ -753,11 +759,18 @@ class SerialRecall(models.Model):
                     .search([("id", "child_of", self.vendor_ids.ids)])
                 )
                 conditions.append(SQL("rcpt.partner_id = ANY(%s)", vendors.ids))
+        conditions += self._scope_extra_conditions()
         return SQL(
             "%s WHERE %s",
             SQL(" ").join(joins),
             SQL(" AND ").join(conditions),
         )
+
+    def _scope_extra_conditions(self):
+        """More ``SQL`` conditions on the lots in scope (aliases ``lot``, ``pp``,
+        ``pt``), combined with AND. Hook for addons adding criteria: none here."""
+        self.ensure_one()
+        return []
 
     def _scope_tracking_condition(self):
         """Lots the criteria may select (alias ``pt``): serial units. Hook for bridges

@@ -9,3 +9,6 @@ from . import medical_product
 from . import medical_lot
 from . import medical_picking
 from . import medical_demo
+from . import medical_entry
+from . import medical_tracking
+from . import medical_recall

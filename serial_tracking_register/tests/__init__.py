@@ -7,3 +7,5 @@ from . import test_i18n
 from . import test_medical_product
 from . import test_medical_capture
 from . import test_medical_expiry
+from . import test_medical_recall
+from . import test_medical_reports

@@ -61,6 +61,8 @@ class SerialRegisterBookWizard(models.TransientModel):
 
     def _serial_book_rows(self, entries):
         """The lines of the book as text: acquisition side, then disposition side."""
+        if self.register_kind == "medical_device":
+            return self._serial_book_rows_medical(entries)
         entry_types = dict(entries._fields["entry_type"]._description_selection(self.env))
         rows = []
         for entry in entries:
@@ -95,8 +97,59 @@ class SerialRegisterBookWizard(models.TransientModel):
             )
         return rows
 
+    def _serial_book_rows_medical(self, entries):
+        """The lines of the medical device book: where each unit came from or went,
+        identified by its UDI. End-user data (patients, physicians) never appears
+        here: it is the officers' alone and the book is every register reader's."""
+        entry_types = dict(entries._fields["entry_type"]._description_selection(self.env))
+        events = dict(entries._fields["event"]._description_selection(self.env))
+        company = self.company_id
+        rows = []
+        for entry in entries:
+            original = entry
+            while original.corrects_entry_id:
+                original = original.corrects_entry_id
+            source = original.entry_type == "acquisition"
+            name = entry.partner_name or ""
+            address = entry.partner_address or ""
+            rows.append(
+                {
+                    "number": entry.sequence,
+                    "type": entry_types[entry.entry_type],
+                    "corrects": entry.corrects_entry_id.sequence or "",
+                    "date": fields.Date.to_string(company._serial_local_date(entry.date)),
+                    "event": events.get(original.event, "") if original.event else "",
+                    "manufacturer": entry.manufacturer or "",
+                    "model": entry.model or "",
+                    # A correction keeps the UDI of the line it corrects.
+                    "udi": entry.udi or original.udi or "",
+                    "from_name": name if source else "",
+                    "from_address": address if source else "",
+                    "to_name": name if not source else "",
+                    "to_address": address if not source else "",
+                    "reason": entry.reason or "",
+                }
+            )
+        return rows
+
     def _serial_book_headers(self):
         _ = self.env._
+        if self.register_kind == "medical_device":
+            return {
+                "number": _("Number"),
+                "type": _("Type"),
+                "corrects": _("Corrects"),
+                "date": _("Date"),
+                "event": _("Event"),
+                "manufacturer": _("Manufacturer"),
+                "model": _("Model"),
+                "udi": _("UDI"),
+                "from_name": _("Received From: Name"),
+                "from_address": _("Received From: Address"),
+                "to_name": _("Provided To: Name"),
+                "to_address": _("Provided To: Address"),
+                "reason": _("Remarks"),
+            }
         return {
             "number": _("Number"),
             "type": _("Type"),
@@ -124,11 +177,14 @@ class SerialRegisterBookWizard(models.TransientModel):
         writer.writerows(self._serial_book_rows(self._serial_book_entries()))
         return buffer.getvalue().encode()
 
+    def _serial_book_file_prefix(self):
+        return "medical_devices_book" if self.register_kind == "medical_device" else "firearms_book"
+
     def action_export_csv(self):
         self.ensure_one()
         attachment = self.env["ir.attachment"].create(
             {
-                "name": f"firearms_book_{self.company_id.id}.csv",
+                "name": f"{self._serial_book_file_prefix()}_{self.company_id.id}.csv",
                 "raw": self._serial_book_csv(),
                 "mimetype": "text/csv",
                 "res_model": self._name,

@@ -1,0 +1,1 @@
+from . import serial_register_implant_card
