@@ -533,6 +533,11 @@ class StockLot(models.Model):
     # Validation
     # ------------------------------------------------------------------
 
+    def _serial_unit_problem(self, move):
+        """Why this existing unit may not be picked for ``move`` in the capture wizard,
+        besides being blocked or unavailable, or ``False`` (hook for the registers)."""
+        return False
+
     @api.model
     def _serial_check_names(self, product, names, company=None):
         """Validate serial ``names`` about to be created for ``product``.

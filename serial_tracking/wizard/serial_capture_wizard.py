@@ -412,12 +412,3 @@ class SerialCaptureWizard(models.TransientModel):
             > 0
         ):
             raise ValidationError(self.env._("More serials than units on the move."))
-
-
-class StockLot(models.Model):
-    _inherit = "stock.lot"
-
-    def _serial_unit_problem(self, move):
-        """Why this existing unit may not be picked for ``move`` in the capture wizard,
-        besides being blocked or unavailable, or ``False`` (hook for the registers)."""
-        return False

@@ -5,7 +5,6 @@ from . import serial_register_entry
 from . import stock_lot
 from . import stock_move_line
 from . import stock_picking
-from . import medical_product
 from . import medical_lot
 from . import medical_picking
 from . import medical_demo

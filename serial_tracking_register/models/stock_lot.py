@@ -1,8 +1,137 @@
-from odoo import models
+from datetime import datetime, time
+
+import pytz
+
+from odoo import api, fields, models
+
+from odoo.addons.serial_tracking.tools import identifiers
 
 
 class StockLot(models.Model):
     _inherit = "stock.lot"
+
+    serial_udi_lot = fields.Char(
+        string="UDI Lot",
+        size=20,
+        index="btree_not_null",
+        tracking=True,
+        help="Lot or batch of the device (GS1 AI 10), as printed in its UDI.",
+    )
+    serial_udi_manufactured = fields.Date(
+        string="Manufacturing Date",
+        tracking=True,
+        help="Manufacturing date of the device (GS1 AI 11).",
+    )
+    serial_udi_expiry_code = fields.Char(
+        string="UDI Expiry (AI 17)",
+        size=6,
+        help="Expiry as printed in the UDI (YYMMDD); day 00 means the end of the month.",
+    )
+    serial_udi = fields.Char(
+        string="UDI",
+        compute="_compute_serial_udi",
+        help="Full unique device identifier in GS1 human-readable form.",
+    )
+
+    @api.depends(
+        "product_id.serial_udi_di",
+        "product_id.barcode",
+        "serial_udi_lot",
+        "serial_udi_manufactured",
+        "serial_udi_expiry_code",
+        "name",
+    )
+    def _compute_serial_udi(self):
+        for lot in self:
+            elements = lot._serial_udi_elements()
+            lot.serial_udi = "".join(f"({ai}){value}" for ai, value in elements.items())
+
+    def _serial_udi_elements(self):
+        """Ordered ``{AI: value}`` of the unit's UDI, empty when it has no DI.
+
+        Fixed-length AIs come first and the serial last, so that the raw form needs
+        a separator only after the lot.
+        """
+        self.ensure_one()
+        di = self.product_id and self.product_id._serial_udi_di()
+        if not di:
+            return {}
+        elements = {"01": di}
+        if self.serial_udi_manufactured:
+            elements["11"] = self.serial_udi_manufactured.strftime("%y%m%d")
+        expiry = self.serial_udi_expiry_code or self._serial_udi_expiry_from_date()
+        if expiry:
+            elements["17"] = expiry
+        if self.serial_udi_lot:
+            elements["10"] = self.serial_udi_lot
+        if self.name:
+            elements["21"] = self.name
+        return elements
+
+    def _serial_udi_raw(self):
+        """The UDI as a scanner sends it: GS after each variable-length value but the last."""
+        elements = self._serial_udi_elements()
+        parts = []
+        for ai, value in elements.items():
+            parts.append(ai + value)
+            if ai not in ("01", "11", "17") and ai != list(elements)[-1]:
+                parts.append(identifiers.GS)
+        return "".join(parts)
+
+    def _serial_udi_expiry_from_date(self):
+        if not self.expiration_date:
+            return False
+        return self._serial_udi_local_date(self.expiration_date).strftime("%y%m%d")
+
+    def _serial_udi_local_date(self, value):
+        # Units shared between companies have none: the current company then.
+        company = self.company_id or self.env.company
+        tz = pytz.timezone(company._serial_tz())
+        return pytz.utc.localize(value).astimezone(tz).date()
+
+    @api.model
+    def _serial_udi_expiry_datetime(self, expiry_date, company):
+        """AI (17) date D as the naive UTC datetime of D 23:59:59 in the company's time
+        zone: a device "used by D" expires when D is over where it is kept."""
+        tz = pytz.timezone(company._serial_tz() if company else "UTC")
+        local = tz.localize(datetime.combine(expiry_date, time(23, 59, 59)))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _serial_udi_expired(self, when=None):
+        """Units of medical devices whose expiry date is over."""
+        when = when or fields.Datetime.now()
+        return self.filtered(
+            lambda lot: (
+                lot.product_id.serial_register_kind == "medical_device"
+                and lot.expiration_date
+                and lot.expiration_date < when
+            )
+        )
+
+    def _serial_unit_problem(self, move):
+        problem = super()._serial_unit_problem(move)
+        if problem or not self._serial_udi_expired():
+            return problem
+        if (
+            move.location_dest_id.usage
+            not in self.env["stock.move.line"]._serial_blocked_dest_usages()
+        ):
+            return problem
+        return self.env._(
+            "expired on %(date)s", date=self._serial_udi_local_date(self.expiration_date)
+        )
+
+    def _serial_udi_expiry_problems(self):
+        """``"SN (product) expired on <local date>"`` for each expired unit of ``self``."""
+        return [
+            self.env._(
+                "%(serial)s (%(product)s) expired on %(date)s",
+                serial=lot.name,
+                product=lot.product_id.display_name,
+                date=lot._serial_udi_local_date(lot.expiration_date),
+            )
+            for lot in self._serial_udi_expired()
+        ]
 
     def _serial_restock_recovered(self):
         # The restock of a recovered unit is a new acquisition in the book.
