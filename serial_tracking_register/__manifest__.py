@@ -30,6 +30,10 @@
         "wizard/serial_register_opening_wizard_views.xml",
         "report/serial_register_report.xml",
         "views/serial_register_menus.xml",
+        "security/medical_security.xml",
+        "wizard/serial_register_end_user_wizard_views.xml",
+        "wizard/serial_register_event_wizard_views.xml",
+        "wizard/serial_register_notification_wizard_views.xml",
     ],
     "demo": [
         "demo/serial_register_demo.xml",
