@@ -35,13 +35,18 @@ class StockPicking(models.Model):
         if res is not True or self.env.context.get(END_USER_KEY):
             return res
         pickings = self.filtered(
-            lambda p: (
-                p.serial_register_end_use != "distributor" and p._serial_tracked_device_lines()
-            )
+            lambda p: p._serial_register_asks_end_user() and p._serial_tracked_device_lines()
         )
         if pickings:
             return pickings._serial_action_end_user_wizard()
         return res
+
+    def _serial_register_asks_end_user(self):
+        """Whether the end user of the tracked devices is still to be given: a delivery
+        set beforehand to another distributor or to an institution (end user not known
+        yet) needs nothing more."""
+        self.ensure_one()
+        return self.serial_register_end_use not in ("distributor", "institution")
 
     def _serial_action_end_user_wizard(self):
         """The wizard that asks for the end user of the tracked devices delivered."""
@@ -64,7 +69,7 @@ class StockPicking(models.Model):
         without_wizard = not self.env.context.get(END_USER_KEY)
         res = super()._action_done()
         if without_wizard:
-            lines = self.filtered(lambda p: p.serial_register_end_use != "distributor")
+            lines = self.filtered(lambda p: p._serial_register_asks_end_user())
             lines = lines.move_line_ids.filtered(
                 lambda ml: (
                     ml.state == "done"
@@ -76,9 +81,6 @@ class StockPicking(models.Model):
                 )
             )
             lines._serial_register_ask_end_user()
-        else:
-            wizard = self.env["serial.register.end.user.wizard"].sudo()
-            wizard.browse(self.env.context[END_USER_KEY]).exists().unlink()
         return res
 
 

@@ -206,7 +206,9 @@ class SerialRegisterEntry(models.Model):
             original = entry
             while original.corrects_entry_id:
                 original = original.corrects_entry_id
-            entry.side = original.entry_type if original.entry_type != "correction" else False
+            # Tracking events happen at the end user: on neither side of our book.
+            side = original.entry_type
+            entry.side = side if side in ("acquisition", "disposition") else False
 
     @api.depends("correction_ids")
     def _compute_is_corrected(self):

@@ -4,3 +4,5 @@ from . import test_register_alerts
 from . import test_register_access
 from . import test_register_book
 from . import test_i18n
+from . import test_medical_register
+from . import test_medical_tracking

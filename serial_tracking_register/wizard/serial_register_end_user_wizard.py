@@ -68,7 +68,12 @@ class EndUserWizard(models.TransientModel):
         context = {k: v for k, v in self.env.context.items() if not k.startswith("default_")}
         context.pop("serial_end_user_picking_ids", None)
         context[END_USER_KEY] = self.id
-        return self.picking_ids.with_context(context).button_validate()
+        res = self.picking_ids.with_context(context).button_validate()
+        # The data is in the register now; a validation still waiting for another
+        # wizard keeps it until the transient vacuum.
+        if all(picking.state == "done" for picking in self.picking_ids):
+            self.unlink()
+        return res
 
 
 class EndUserLine(models.TransientModel):
@@ -100,7 +105,9 @@ class EndUserLine(models.TransientModel):
         """The end-user data of the line for its register entry ({} if none)."""
         self.ensure_one()
         values = {
-            fname: self[fname] for fname in END_USER_FIELDS if fname in self._fields and self[fname]
+            fname: self[fname]
+            for fname in END_USER_FIELDS
+            if fname in self._fields and fname != "patient_data_released" and self[fname]
         }
         if not self.patient_data_released:
             values["patient_data_released"] = False
