@@ -6,3 +6,4 @@ from . import test_register_book
 from . import test_i18n
 from . import test_medical_register
 from . import test_medical_tracking
+from . import test_medical_access
