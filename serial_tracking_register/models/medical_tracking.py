@@ -64,13 +64,13 @@ class StockPicking(models.Model):
         }
 
     def _action_done(self):
-        # Capture which units went out without the end-user wizard before core
-        # marks the lines done.
-        without_wizard = not self.env.context.get(END_USER_KEY)
+        without_wizard = not self.env.context.get(END_USER_KEY) and any(
+            self.move_ids.product_id.mapped("serial_device_tracked")
+        )
         res = super()._action_done()
         if without_wizard:
-            lines = self.filtered(lambda p: p._serial_register_asks_end_user())
-            lines = lines.move_line_ids.filtered(
+            pickings = self.filtered(lambda p: p._serial_register_asks_end_user())
+            lines = pickings.move_line_ids.filtered(
                 lambda ml: (
                     ml.state == "done"
                     and ml.lot_id

@@ -543,10 +543,11 @@ class SerialRegisterEntry(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _serial_register_deadline(self, entry_type, day):
+    def _serial_register_deadline(self, entry_type, day, kind="firearm"):
         """Legal deadline to write a line of ``entry_type`` for an event on ``day``:
-        acquisitions by the next business day, dispositions within 7 days."""
-        if entry_type == "acquisition":
+        acquisitions by the next business day, dispositions within 7 days (firearms);
+        the manufacturer of a medical device is told "promptly": next business day."""
+        if entry_type == "acquisition" or kind == "medical_device":
             day += timedelta(days=1)
             while day.weekday() >= 5:
                 day += timedelta(days=1)
@@ -584,7 +585,9 @@ class SerialRegisterEntry(models.Model):
             day = ml.company_id._serial_local_date(ml.date)
             lot.activity_schedule(
                 "mail.mail_activity_data_todo",
-                date_deadline=self._serial_register_deadline(entry_type, day),
+                date_deadline=self._serial_register_deadline(
+                    entry_type, day, ml.product_id.serial_register_kind
+                ),
                 summary=summary,
                 note=self.env._(
                     "%(type)s of %(serial)s on %(date)s (%(reference)s) is not in the book.",

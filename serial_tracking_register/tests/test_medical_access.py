@@ -189,3 +189,13 @@ class TestMedicalAccess(MedicalCase):
                 for secret in SECRETS:
                     found = self.env[model].sudo().search([(fname, "ilike", secret)])
                     self.assertFalse(found, f"{secret} in {model}.{fname}")
+
+    def test_views_hide_patient_fields_from_non_officers(self):
+        views = [(False, "list"), (False, "form")]
+        for user, visible in ((self.stock_user, False), (self.officer, True)):
+            result = self.Entry.with_user(user).get_views(views)
+            for view in result["views"].values():
+                self.assertEqual("patient_name" in view["arch"], visible, user.login)
+            self.assertEqual(
+                "patient_name" in result["models"]["serial.register.entry"]["fields"], visible
+            )

@@ -291,3 +291,10 @@ class TestMedicalRegister(MedicalCase):
 
     def test_register_kinds(self):
         self.assertIn("medical_device", self.env["stock.move.line"]._serial_register_kinds())
+
+    def test_medical_deadline_is_next_business_day(self):
+        friday = date(2026, 3, 6)
+        deadline = self.Entry._serial_register_deadline
+        self.assertEqual(deadline("disposition", friday, "medical_device"), date(2026, 3, 9))
+        self.assertEqual(deadline("disposition", friday), date(2026, 3, 13))
+        self.assertEqual(deadline("acquisition", friday, "medical_device"), date(2026, 3, 9))
