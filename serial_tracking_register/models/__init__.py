@@ -8,4 +8,3 @@ from . import stock_picking
 from . import medical_product
 from . import medical_lot
 from . import medical_entry
-from . import medical_tracking

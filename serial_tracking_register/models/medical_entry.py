@@ -7,6 +7,9 @@ from .serial_register_entry import CORRECTABLE_FIELDS, HASHED_FIELDS
 
 OFFICER = "serial_tracking_register.group_serial_register_officer"
 
+# Context key of a validation: the end-user wizard whose lines the delivery records.
+END_USER_KEY = "serial_register_end_user_id"
+
 # The UDI snapshot of a medical line, then the digest of its end-user data: hashed
 # after the fields every book hashes (medical books only).
 MEDICAL_HASHED_FIELDS = (
@@ -76,7 +79,6 @@ class SerialRegisterEntry(models.Model):
         string="Patient SSN", readonly=True, groups=OFFICER, help="Only if available."
     )
     patient_data_released = fields.Boolean(
-        string="Patient Data Released",
         default=True,
         readonly=True,
         groups=OFFICER,
@@ -194,17 +196,3 @@ class StockLot(models.Model):
             "udi_expiry": expiry or False,
             "udi": self.serial_udi or False,
         }
-
-
-class StockMoveLine(models.Model):
-    _inherit = "stock.move.line"
-
-    @api.model
-    def _serial_register_kinds(self):
-        return (*super()._serial_register_kinds(), "medical_device")
-
-    def _serial_register_entry_values(self, entry_type, event, cache=None):
-        vals = super()._serial_register_entry_values(entry_type, event, cache)
-        if vals.get("register_kind") == "medical_device" and self.lot_id:
-            vals.update(self.lot_id._register_entry_values_unit("medical_device"))
-        return vals

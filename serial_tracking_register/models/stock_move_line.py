@@ -1,4 +1,7 @@
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .medical_entry import END_USER_KEY, OFFICER
 
 # Locations of the company's own stock: moves between them write nothing in the book.
 OWN_USAGES = ("internal", "transit")
@@ -35,7 +38,7 @@ class StockMoveLine(models.Model):
     @api.model
     def _serial_register_kinds(self):
         """Kinds of register products whose moves this addon writes in a book."""
-        return ("firearm",)
+        return ("firearm", "medical_device")
 
     def _serial_register_events(self):
         """``[(entry_type, event)]`` this done line writes in the book."""
@@ -86,7 +89,7 @@ class StockMoveLine(models.Model):
         key = ("move", self.move_id.id, self.picking_id.id, entry_type, event)
         if key not in cache:
             cache[key] = self._serial_register_common_values(entry_type, event, cache)
-        return {
+        vals = {
             **cache[key],
             "date": self.date,
             "lot_id": self.lot_id.id,
@@ -94,6 +97,16 @@ class StockMoveLine(models.Model):
             "serial": self.lot_id.name,
             "reason": self._serial_register_reason(event),
         }
+        kind = vals["register_kind"]
+        if self.lot_id:
+            vals.update(self.lot_id._register_entry_values_unit(kind))
+        if (
+            kind == "medical_device"
+            and event == "delivery"
+            and self.product_id.serial_device_tracked
+        ):
+            vals.update(self._serial_register_end_user_values(cache))
+        return vals
 
     def _serial_register_common_values(self, entry_type, event, snapshots):
         """Values of the book lines of this line's move for ``event``: the company,
@@ -137,3 +150,77 @@ class StockMoveLine(models.Model):
         if event == "recovery":
             return self.env._("Recovered after theft or loss")
         return False
+
+    # ------------------------------------------------------------------
+    # End user of tracked medical devices
+    # ------------------------------------------------------------------
+
+    def _serial_register_end_user_values(self, cache):
+        """End use and end-user data of this delivery line of a tracked device."""
+        self.ensure_one()
+        if "end_user_lines" not in cache:
+            cache["end_user_lines"] = self._serial_register_end_user_lines()
+        end_use, lines = cache["end_user_lines"]
+        end_use = end_use or self.picking_id.serial_register_end_use
+        vals = {"end_use": end_use or False}
+        line = lines.get(self.lot_id.id)
+        if line and end_use in ("institution", "patient"):
+            vals.update(line._serial_end_user_values())
+        return vals
+
+    def _serial_register_end_user_lines(self):
+        """``(end_use, {lot_id: wizard line})`` of the end-user wizard of the context."""
+        wizard_id = self.env.context.get(END_USER_KEY)
+        if not wizard_id:
+            return False, {}
+        # The lines are the validating user's own input: read them without the
+        # officer group, which they do not need to type patient data in.
+        wizard = self.env["serial.register.end.user.wizard"].sudo().browse(wizard_id).exists()
+        if not wizard or wizard.create_uid.id != self.env.uid:
+            raise UserError(self.env._("The end-user data of this delivery is not yours."))
+        return wizard.end_use, {line.lot_id.id: line for line in wizard.line_ids}
+
+    def _serial_register_ask_end_user(self):
+        """Units delivered without their end user (RPC, imports): an activity asks the
+        Register Officers to record it, naming only the unit."""
+        if not self:
+            return
+        summary = self.env._("Record the end user of this tracked device")
+        for ml in self:
+            lot = ml.lot_id.sudo()
+            if lot.activity_ids.filtered(lambda a, s=summary: a.summary == s):
+                continue
+            lot.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(self),
+                summary=summary,
+                note=self.env._(
+                    "%(serial)s (%(product)s) was delivered by %(reference)s without its "
+                    "end user: record it with a tracking event or a correction of the "
+                    "delivery line.",
+                    serial=lot.name,
+                    product=ml.product_id.display_name,
+                    reference=ml.reference or "-",
+                ),
+                user_id=ml._serial_register_officer().id,
+            )
+
+    def _serial_register_officer(self):
+        """The Register Officer the follow-up of this line goes to."""
+        self.ensure_one()
+        officers = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "in", self.env.ref(OFFICER).id),
+                    ("share", "=", False),
+                    ("company_ids", "in", self.company_id.id),
+                ],
+                order="id",
+            )
+        )
+        responsible = self.picking_id.user_id
+        if responsible in officers:
+            return responsible
+        return officers[:1] or self.env.user

@@ -1,8 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.medical_entry import END_USER_FIELDS, END_USES
-from ..models.medical_tracking import END_USER_KEY
+from ..models.medical_entry import END_USER_FIELDS, END_USER_KEY, END_USES
 
 
 class EndUserWizard(models.TransientModel):
@@ -68,7 +67,9 @@ class EndUserWizard(models.TransientModel):
         context = {k: v for k, v in self.env.context.items() if not k.startswith("default_")}
         context.pop("serial_end_user_picking_ids", None)
         context[END_USER_KEY] = self.id
-        res = self.picking_ids.with_context(context).button_validate()
+        # A new context, not a merged one: the wizard's defaults must not reach the
+        # records the validation creates.
+        res = self.picking_ids.with_env(self.env(context=context)).button_validate()
         # The data is in the register now; a validation still waiting for another
         # wizard keeps it until the transient vacuum.
         if all(picking.state == "done" for picking in self.picking_ids):

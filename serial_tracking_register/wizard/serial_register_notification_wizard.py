@@ -42,7 +42,6 @@ class SerialRegisterNotificationWizard(models.TransientModel):
     date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
     manufacturer_id = fields.Many2one(
         "res.partner",
-        string="Manufacturer",
         required=True,
         help="Manufacturer of the tracked devices (the Manufacturer of their product).",
     )
