@@ -103,6 +103,18 @@ class TestMedicalTracking(MedicalCase):
         entry = self._entries(lots[:1], event="delivery").with_user(self.officer)
         self.assertEqual(entry.patient_name, "Jane Roe")
 
+    def test_validating_several_transfers_validates_them_all(self):
+        lots = self._receive_devices(self.pump, ["PU-14"])
+        plain = self._receive_devices(self.plain_device, ["BP-14"])
+        tracked, untracked = self._delivery(lots), self._delivery(plain)
+        pickings = (tracked | untracked).with_user(self.stock_user)
+        form = self._wizard_from(pickings.button_validate(), self.stock_user)
+        self.assertEqual(form.picking_ids.ids, tracked.ids)
+        form.end_use = "institution"
+        form.save().action_confirm()
+        self.assertEqual(tracked.state, "done")
+        self.assertEqual(untracked.state, "done")
+
     def test_action_done_without_wizard_asks_the_officers(self):
         lots = self._receive_devices(self.implant, ["HS-12"])
         picking = self._delivery(lots)

@@ -69,7 +69,11 @@ class EndUserWizard(models.TransientModel):
         context[END_USER_KEY] = self.id
         # A new context, not a merged one: the wizard's defaults must not reach the
         # records the validation creates.
-        res = self.picking_ids.with_env(self.env(context=context)).button_validate()
+        # Every transfer of the validation goes on, not only those with tracked devices.
+        pickings = self.env["stock.picking"].browse(
+            context.get("button_validate_picking_ids") or self.picking_ids.ids
+        )
+        res = pickings.with_env(self.env(context=context)).button_validate()
         # The data is in the register now; a validation still waiting for another
         # wizard keeps it until the transient vacuum.
         if all(picking.state == "done" for picking in self.picking_ids):
