@@ -176,7 +176,11 @@ class StockMoveLine(models.Model):
         # The lines are the validating user's own input: read them without the
         # officer group, which they do not need to type patient data in.
         wizard = self.env["serial.register.end.user.wizard"].sudo().browse(wizard_id).exists()
-        if not wizard or wizard.create_uid.id != self.env.uid:
+        if not wizard:
+            raise UserError(
+                self.env._("The end-user data of this delivery is gone: validate it again.")
+            )
+        if wizard.create_uid.id != self.env.uid:
             raise UserError(self.env._("The end-user data of this delivery is not yours."))
         return wizard.end_use, {line.lot_id.id: line for line in wizard.line_ids}
 
@@ -186,7 +190,11 @@ class StockMoveLine(models.Model):
         if not self:
             return
         summary = self.env._("Record the end user of this tracked device")
+        officers = {}
         for ml in self:
+            key = (ml.company_id, ml.picking_id.user_id)
+            if key not in officers:
+                officers[key] = ml._serial_register_officer()
             lot = ml.lot_id.sudo()
             if lot.activity_ids.filtered(lambda a, s=summary: a.summary == s):
                 continue
@@ -202,7 +210,7 @@ class StockMoveLine(models.Model):
                     product=ml.product_id.display_name,
                     reference=ml.reference or "-",
                 ),
-                user_id=ml._serial_register_officer().id,
+                user_id=officers[key].id,
             )
 
     def _serial_register_officer(self):
