@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Receive then deliver N firearms: serial_tracking alone vs + serial_tracking_register.
 
-Usage: python3 bench/register.py [-n 10000] [--repeat 1] [--no-pdf]
+Usage: python3 bench/register.py [-n 10000] [--repeat 1] [--no-pdf] [--medical]
 
 Both sides receive N units of a serial-tracked pistol from a vendor, then deliver them
 to a customer. On the register side the product is a firearm: each validation also
@@ -9,6 +9,11 @@ writes one book line per unit (numbered, hash-chained, with its snapshots), chec
 Form 4473 number and looks for multiple handgun sales. The register side then times
 the bound book of the 2 x N lines: CSV export and PDF (wkhtmltopdf), which have no
 counterpart on the other side.
+
+With ``--medical``, both sides run on the register database with a medical device that
+uses expiry dates: side A types plain serials into the capture wizard, side B scans full
+UDIs as a scanner sends them (DI, manufacturing and expiry dates, lot, serial, with GS
+separators). Each side times the wizard, the receipt and the delivery.
 """
 
 import sys
@@ -156,12 +161,119 @@ def run_book(odoo, registry, n, pdf):
     return results
 
 
+def run_medical(odoo, registry, n, udi, offset):
+    """Capture n units of a medical device (plain serials, or full UDIs), receive and
+    deliver them; both sides write the register."""
+    results = {"capture": {}, "receive": {}, "deliver": {}}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        from odoo.addons.serial_tracking.tools.identifiers import gtin_check_digit
+
+        gtin = "950600099001"
+        gtin += gtin_check_digit(gtin)
+        product = env["product.product"].create(
+            {
+                "name": "Bench Infusion Set",
+                "is_storable": True,
+                "tracking": "serial",
+                "barcode": gtin,
+                "serial_register_kind": "medical_device",
+                "use_expiration_date": True,
+                "expiration_time": 365,
+            }
+        )
+        di = product._serial_udi_di()
+        vendor = env["res.partner"].create({"name": "Bench Maker"})
+        customer = env["res.partner"].create({"name": "Bench Clinic", "city": "Dayton"})
+        warehouse = env["stock.warehouse"].search([], limit=1)
+        stock = warehouse.lot_stock_id
+        receipt = picking(
+            env,
+            warehouse.in_type_id,
+            product,
+            n,
+            env.ref("stock.stock_location_suppliers"),
+            stock,
+            vendor,
+        )
+        receipt.move_ids.move_line_ids.unlink()
+        if udi:
+            entries = [
+                f"01{di}11260101173012311026A{i % 7}\x1d21MD{offset + i:08d}" for i in range(n)
+            ]
+        else:
+            entries = [f"MD{offset + i:08d}" for i in range(n)]
+        wizard = env["serial.capture.wizard"].create(
+            {"move_id": receipt.move_ids.id, "serials_text": "\n".join(entries)}
+        )
+        benchlib.analyze(env)
+        with benchlib.measure(results["capture"]):
+            wizard.action_confirm()
+            env.flush_all()
+        with benchlib.measure(results["receive"]):
+            receipt.button_validate()
+            env.flush_all()
+        assert receipt.state == "done", receipt.state
+        delivery = picking(
+            env,
+            warehouse.out_type_id,
+            product,
+            n,
+            stock,
+            env.ref("stock.stock_location_customers"),
+            customer,
+        )
+        benchlib.analyze(env)
+        with benchlib.measure(results["deliver"]):
+            delivery.move_ids.picked = True
+            delivery.button_validate()
+            env.flush_all()
+        assert delivery.state == "done", delivery.state
+        lots = receipt.move_line_ids.lot_id
+        assert len(lots) == n and all(lots.mapped("expiration_date"))
+        if udi:
+            assert set(lots.mapped("serial_udi_lot")) == {f"26A{i}" for i in range(min(n, 7))}
+        entries = env["serial.register.entry"].search_count([("product_id", "=", product.id)])
+        assert entries == 2 * n, entries
+        cr.rollback()
+    results["total"] = {
+        key: sum(r[key] for r in results.values()) for key in ("time", "cpu", "queries")
+    }
+    return results
+
+
+def main_medical(args):
+    odoo, _bare, addon = benchlib.start(args, [], ADDON_MODULES)
+    try:
+        plain_runs, udi_runs = benchlib.compare(
+            odoo, addon, addon, run_medical, args.n, args.repeat
+        )
+        rows = [
+            (phase, [r[phase] for r in plain_runs], [r[phase] for r in udi_runs])
+            for phase in ("capture", "receive", "deliver", "total")
+        ]
+        benchlib.report(
+            f"Medical devices, {args.n} units: plain serials (bare column) vs full UDI "
+            f"scans (addon column), median of {args.repeat} run(s)",
+            rows,
+        )
+    finally:
+        benchlib.close_dbs(odoo, args, addon)
+
+
 def main():
     p = benchlib.parser(__doc__.splitlines()[0], 10000)
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF of the book")
+    p.add_argument(
+        "--medical",
+        action="store_true",
+        help="medical devices: plain serials vs full UDI scans in the capture wizard",
+    )
     args = p.parse_args()
     # Databases of their own: the other benchmarks' "bare" has no serial_tracking.
     args.db_prefix = f"{args.db_prefix}_register"
+    if args.medical:
+        return main_medical(args)
     odoo, bare, addon = benchlib.start(args, BARE_MODULES, ADDON_MODULES)
     try:
         bare_runs, addon_runs = benchlib.compare(odoo, bare, addon, run, args.n, args.repeat)

@@ -33,6 +33,10 @@
         "views/medical_recall_views.xml",
         "report/medical_udi_reports.xml",
         "report/serial_register_implant_card.xml",
+        "security/medical_security.xml",
+        "wizard/serial_register_end_user_wizard_views.xml",
+        "wizard/serial_register_event_wizard_views.xml",
+        "wizard/serial_register_notification_wizard_views.xml",
     ],
     "demo": [
         "demo/serial_register_demo.xml",

@@ -15,6 +15,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 BENCHES = sorted(p.name for p in (REPO / "bench").glob("*.py") if p.name != "benchlib.py")
+# Scenarios a script runs behind an option.
+BENCHES += ["register.py --medical"]
 PREFIX = f"st_bench_smoke_{os.getpid()}"
 
 
@@ -32,7 +34,8 @@ def test_benchmark_runs_at_smoke_size(script):
     proc = subprocess.run(
         [
             sys.executable,
-            str(REPO / "bench" / script),
+            str(REPO / "bench" / script.split()[0]),
+            *script.split()[1:],
             "-n",
             "20",
             "--reuse-db",

@@ -5,9 +5,5 @@ from . import serial_register_entry
 from . import stock_lot
 from . import stock_move_line
 from . import stock_picking
-from . import medical_lot
-from . import medical_picking
-from . import medical_demo
 from . import medical_entry
-from . import medical_tracking
 from . import medical_recall

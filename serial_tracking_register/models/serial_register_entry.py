@@ -206,7 +206,9 @@ class SerialRegisterEntry(models.Model):
             original = entry
             while original.corrects_entry_id:
                 original = original.corrects_entry_id
-            entry.side = original.entry_type if original.entry_type != "correction" else False
+            # Tracking events happen at the end user: on neither side of our book.
+            side = original.entry_type
+            entry.side = side if side in ("acquisition", "disposition") else False
 
     @api.depends("correction_ids")
     def _compute_is_corrected(self):
@@ -257,7 +259,8 @@ class SerialRegisterEntry(models.Model):
         self._check_officer()
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for the correction."))
-        unknown = set(values) - set(CORRECTABLE_FIELDS)
+        correctable = self._correctable_fields(self.register_kind)
+        unknown = set(values) - set(correctable)
         if unknown:
             raise UserError(
                 self.env._(
@@ -265,7 +268,7 @@ class SerialRegisterEntry(models.Model):
                     fields=", ".join(sorted(unknown)),
                 )
             )
-        vals = {fname: self[fname] for fname in CORRECTABLE_FIELDS}
+        vals = {fname: self.sudo()[fname] for fname in correctable}
         vals.update(values)
         vals.update(
             company_id=self.company_id.id,
@@ -301,19 +304,20 @@ class SerialRegisterEntry(models.Model):
         self.flush_model()
         for kind in self._fields["register_kind"].get_values(self.env):
             previous = ""
+            columns = self._hashed_fields(kind) + self._checked_fields(kind)
             self.env.cr.execute(
                 SQL(
                     "SELECT %s, hash FROM serial_register_entry "
                     "WHERE company_id = %s AND register_kind = %s ORDER BY sequence",
-                    SQL(", ").join(SQL.identifier(fname) for fname in HASHED_FIELDS),
+                    SQL(", ").join(SQL.identifier(fname) for fname in columns),
                     company.id,
                     kind,
                 )
             )
             for row in self.env.cr.fetchall():
-                values = dict(zip(HASHED_FIELDS, row[:-1], strict=True))
+                values = dict(zip(columns, row[:-1], strict=True))
                 expected = self._compute_hash(previous, values)
-                if row[-1] != expected:
+                if row[-1] != expected or not self._check_row(values):
                     raise UserError(
                         self.env._(
                             "The %(book)s book of %(company)s was altered: line "
@@ -357,8 +361,34 @@ class SerialRegisterEntry(models.Model):
         return str(value)
 
     @api.model
+    def _hashed_fields(self, kind):
+        """Fields the hash of a line of the ``kind`` book covers, in a fixed order."""
+        return HASHED_FIELDS
+
+    @api.model
+    def _correctable_fields(self, kind):
+        """Snapshot fields a correction of a line of the ``kind`` book may change."""
+        return CORRECTABLE_FIELDS
+
+    @api.model
+    def _checked_fields(self, kind):
+        """Columns outside the hash that the verification reads for ``_check_row``."""
+        return ()
+
+    @api.model
+    def _check_row(self, values):
+        """Whether the stored ``values`` of a line are consistent beyond its hash."""
+        return True
+
+    @api.model
+    def _prepare_row(self, row):
+        """Complete a line's values before it is hashed (derived columns)."""
+        return row
+
+    @api.model
     def _compute_hash(self, previous, values):
-        payload = "\x1f".join(self._hash_value(values.get(fname)) for fname in HASHED_FIELDS)
+        fnames = self._hashed_fields(values.get("register_kind"))
+        payload = "\x1f".join(self._hash_value(values.get(fname)) for fname in fnames)
         return hashlib.sha256(f"{previous}\x1e{payload}".encode()).hexdigest()
 
     @api.model
@@ -401,10 +431,11 @@ class SerialRegisterEntry(models.Model):
         for vals in sorted(vals_list, key=lambda v: (v["date"], v.get("serial") or "")):
             book = (vals["company_id"], vals["register_kind"])
             sequence, previous = tails.get(book, (0, ""))
-            row = {fname: vals.get(fname) or False for fname in HASHED_FIELDS}
+            row = {fname: vals.get(fname) or False for fname in self._hashed_fields(book[1])}
             row.update(vals)
             row["date"] = row["date"].replace(microsecond=0)
             row["sequence"] = sequence + 1
+            row = self._prepare_row(row)
             row["hash"] = self._compute_hash(previous, row)
             tails[book] = (row["sequence"], row["hash"])
             rows.append(row)
@@ -413,13 +444,26 @@ class SerialRegisterEntry(models.Model):
     def _serial_register_after_append(self):
         """Follow-up of new lines: the reports the law asks for after some events."""
         # Only what the follow-ups look at, for thousands of new lines.
-        self.fetch(["event", "partner_id", "product_id", "license_number", "company_id", "date"])
+        self.fetch(
+            [
+                "event",
+                "register_kind",
+                "partner_id",
+                "product_id",
+                "license_number",
+                "company_id",
+                "date",
+            ]
+        )
         self._serial_register_schedule_loss_reports()
         self._serial_register_multiple_sales()
 
     def _serial_register_schedule_loss_reports(self):
         """A unit stolen or lost from our stock: report it within 48 hours."""
-        losses = self.filtered(lambda e: e.event in ("theft", "loss") and e.lot_id)
+        # The ATF report concerns firearms only.
+        losses = self.filtered(
+            lambda e: e.event in ("theft", "loss") and e.lot_id and e.register_kind == "firearm"
+        )
         if not losses:
             return
         deadline = fields.Date.context_today(self) + timedelta(days=2)
@@ -499,10 +543,11 @@ class SerialRegisterEntry(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _serial_register_deadline(self, entry_type, day):
+    def _serial_register_deadline(self, entry_type, day, kind="firearm"):
         """Legal deadline to write a line of ``entry_type`` for an event on ``day``:
-        acquisitions by the next business day, dispositions within 7 days."""
-        if entry_type == "acquisition":
+        acquisitions by the next business day, dispositions within 7 days (firearms);
+        the manufacturer of a medical device is told "promptly": next business day."""
+        if entry_type == "acquisition" or kind == "medical_device":
             day += timedelta(days=1)
             while day.weekday() >= 5:
                 day += timedelta(days=1)
@@ -540,7 +585,9 @@ class SerialRegisterEntry(models.Model):
             day = ml.company_id._serial_local_date(ml.date)
             lot.activity_schedule(
                 "mail.mail_activity_data_todo",
-                date_deadline=self._serial_register_deadline(entry_type, day),
+                date_deadline=self._serial_register_deadline(
+                    entry_type, day, ml.product_id.serial_register_kind
+                ),
                 summary=summary,
                 note=self.env._(
                     "%(type)s of %(serial)s on %(date)s (%(reference)s) is not in the book.",

@@ -10,6 +10,10 @@ from odoo.addons.serial_tracking.tools import identifiers
 class StockLot(models.Model):
     _inherit = "stock.lot"
 
+    serial_register_tracked_device = fields.Boolean(
+        related="product_id.serial_device_tracked", string="Tracked Device"
+    )
+
     serial_udi_lot = fields.Char(
         string="UDI Lot",
         size=20,
@@ -138,3 +142,21 @@ class StockLot(models.Model):
         return super(
             StockLot, self.with_context(serial_register_recovery=True)
         )._serial_restock_recovered()
+
+    def _register_entry_values_unit(self, kind):
+        """Values of the unit itself that each of its register lines keeps."""
+        self.ensure_one()
+        if kind != "medical_device":
+            return {}
+        expiry = False
+        if self.serial_udi_expiry_code:
+            expiry = self.env["barcode.nomenclature"].gs1_date_to_date(self.serial_udi_expiry_code)
+        elif self.expiration_date:
+            expiry = self._serial_udi_local_date(self.expiration_date)
+        return {
+            "udi_di": self.product_id._serial_udi_di() or False,
+            "udi_lot": self.serial_udi_lot or False,
+            "udi_manufactured": self.serial_udi_manufactured or False,
+            "udi_expiry": expiry or False,
+            "udi": self.serial_udi or False,
+        }

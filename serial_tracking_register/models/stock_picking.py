@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .medical_entry import END_USER_KEY, END_USES
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -15,6 +17,14 @@ class StockPicking(models.Model):
     serial_register_needs_ref = fields.Boolean(
         compute="_compute_serial_register_needs_ref",
         help="Delivery of firearms to a partner without a license number.",
+    )
+
+    serial_register_end_use = fields.Selection(
+        END_USES,
+        string="End Use",
+        copy=False,
+        tracking=True,
+        help="Who the tracked medical devices of this delivery go to.",
     )
 
     serial_register_entry_count = fields.Integer(
@@ -56,7 +66,73 @@ class StockPicking(models.Model):
                     pickings=", ".join(missing.mapped("name")),
                 )
             )
-        return super()._action_done()
+        without_wizard = not self.env.context.get(END_USER_KEY) and any(
+            self.move_ids.product_id.mapped("serial_device_tracked")
+        )
+        res = super()._action_done()
+        if without_wizard:
+            pickings = self.filtered(lambda p: p._serial_register_asks_end_user())
+            lines = pickings.move_line_ids.filtered(
+                lambda ml: (
+                    ml.state == "done"
+                    and ml.lot_id
+                    and ml.product_id.serial_register_kind == "medical_device"
+                    and ml.product_id.serial_device_tracked
+                    and ml.location_dest_id.usage == "customer"
+                    and ml.location_id.usage != "customer"
+                )
+            )
+            lines._serial_register_ask_end_user()
+        return res
+
+    def _serial_tracked_device_lines(self):
+        """Move lines of ``self`` taking units of tracked medical devices to customers."""
+        return self.move_ids.move_line_ids.filtered(
+            lambda ml: (
+                ml.lot_id
+                and ml.product_id.serial_register_kind == "medical_device"
+                and ml.product_id.serial_device_tracked
+                and ml.location_dest_id.usage == "customer"
+                and ml.location_id.usage != "customer"
+                and ml.picked
+            )
+        )
+
+    def _pre_action_done_hook(self):
+        # Expired devices first: product_expiry's "deliver anyway?" wizard (in super)
+        # must never be offered for them.
+        self._serial_lines_to_validate()._serial_check_not_expired()
+        res = super()._pre_action_done_hook()
+        if res is not True or self.env.context.get(END_USER_KEY):
+            return res
+        pickings = self.filtered(
+            lambda p: p._serial_register_asks_end_user() and p._serial_tracked_device_lines()
+        )
+        if pickings:
+            return pickings._serial_action_end_user_wizard()
+        return res
+
+    def _serial_register_asks_end_user(self):
+        """Whether the end user of the tracked devices is still to be given: a delivery
+        set beforehand to another distributor or to an institution (end user not known
+        yet) needs nothing more."""
+        self.ensure_one()
+        return self.serial_register_end_use not in ("distributor", "institution")
+
+    def _serial_action_end_user_wizard(self):
+        """The wizard that asks for the end user of the tracked devices delivered."""
+        # Keep the context of the validation (skip_backorder...), not its defaults.
+        context = {k: v for k, v in self.env.context.items() if not k.startswith("default_")}
+        context["serial_end_user_picking_ids"] = self.ids
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("End User of Tracked Devices"),
+            "res_model": "serial.register.end.user.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": context,
+        }
 
     def action_serial_register_entries(self):
         """The book lines this transfer wrote."""
@@ -82,3 +158,11 @@ class StockPicking(models.Model):
             ),
             user_id=self.user_id.id or self.env.user.id,
         )
+
+    def _serial_lines_to_validate(self):
+        """The move lines a validation will do: the picked ones, or all of a picking
+        where nothing is picked (core's rule in the same hook)."""
+        lines = self.env["stock.move.line"]
+        for picking in self:
+            lines |= picking.move_line_ids.filtered("picked") or picking.move_line_ids
+        return lines

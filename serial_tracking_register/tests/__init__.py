@@ -9,3 +9,6 @@ from . import test_medical_capture
 from . import test_medical_expiry
 from . import test_medical_recall
 from . import test_medical_reports
+from . import test_medical_register
+from . import test_medical_tracking
+from . import test_medical_access

@@ -80,6 +80,7 @@ class SerialRegisterOpeningWizard(models.TransientModel):
                     "reason": self.env._("Opening balance"),
                     **company_partner,
                     **snapshots[product.id],
+                    **lot._register_entry_values_unit(kind),
                 }
             )
         entries = self.env["serial.register.entry"].sudo()._append(vals_list)
