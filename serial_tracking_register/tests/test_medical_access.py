@@ -191,7 +191,10 @@ class TestMedicalAccess(MedicalCase):
                     self.assertFalse(found, f"{secret} in {model}.{fname}")
 
     def test_views_hide_patient_fields_from_non_officers(self):
-        views = [(False, "list"), (False, "form")]
+        medical_list = self.env.ref(
+            "serial_tracking_register.serial_register_entry_view_list_medical"
+        )
+        views = [(medical_list.id, "list"), (False, "form")]
         for user, visible in ((self.stock_user, False), (self.officer, True)):
             result = self.Entry.with_user(user).get_views(views)
             for view in result["views"].values():
