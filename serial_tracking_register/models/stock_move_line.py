@@ -16,6 +16,21 @@ class StockMoveLine(models.Model):
     serial_udi_manufactured = fields.Date(string="Manufacturing Date")
     serial_udi_expiry_code = fields.Char(string="UDI Expiry (AI 17)", size=6)
 
+    @api.constrains("serial_udi_lot", "serial_udi_expiry_code")
+    def _check_serial_udi_pi(self):
+        # Validation turns these into the unit's data: refuse them while they are typed.
+        for ml in self.filtered(lambda ml: ml.serial_udi_lot or ml.serial_udi_expiry_code):
+            self.env["stock.lot"]._serial_raise_udi_pi_problem(
+                ml.lot_name or ml.lot_id.name, ml.serial_udi_lot, ml.serial_udi_expiry_code
+            )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"lot_id", "location_dest_id", "quantity"} & set(vals):
+            # Editing a done line moves its unit at once, without any validation.
+            self.filtered(lambda ml: ml.state == "done")._serial_check_not_expired()
+        return res
+
     def _serial_after_done(self):
         res = super()._serial_after_done()
         self._serial_register_write()

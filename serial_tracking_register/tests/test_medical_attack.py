@@ -1,0 +1,116 @@
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .test_medical_register import MedicalCase
+
+
+@tagged("post_install", "-at_install")
+class TestMedicalAttack(MedicalCase):
+    """What a restricted or careless RPC client tries against the medical book."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Second Pharmacy"})
+        cls.other_officer = cls._create_user(
+            "atk_other",
+            "stock.group_stock_user,serial_tracking_register.group_serial_register_officer",
+            company=cls.company_b,
+        )
+
+    @contextmanager
+    def assertRaisesMessage(self, exception, pattern):
+        # assertRaises (not assertRaisesRegex) rolls back what the failed call wrote.
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), pattern)
+
+    def _received(self, serial, **vals):
+        lot = self.env["stock.lot"].create(
+            {"name": serial, "product_id": self.implant.id, "serial_udi_lot": "L9", **vals}
+        )
+        receipt = self._create_picking(self.picking_type_in, self.implant, 1, self.vendor)
+        # product_expiry asks whether to receive an expired unit: yes.
+        self._validate_picking(receipt.with_context(skip_expired=True), lot)
+        self.assertEqual(receipt.state, "done")
+        return lot
+
+    def test_unit_expired_by_its_udi_is_not_delivered(self):
+        # AI (17) on the unit but no product_expiry date (created by RPC or import).
+        lot = self._received("EXPA-1", serial_udi_expiry_code="200115")
+        self.assertFalse(lot.expiration_date)
+        with self.assertRaisesMessage(UserError, "EXPA-1 .* expired on 2020-01-15"):
+            self._deliver_devices(lot)
+        self.assertEqual(lot.serial_state, "in_stock")
+        # A stock user clearing (or moving) the expiration date does not help either.
+        lot = self._received(
+            "EXPA-2",
+            serial_udi_expiry_code="200115",
+            expiration_date=datetime(2020, 1, 15, 23, 59, 59),
+        )
+        lot.with_user(self.stock_user).write({"expiration_date": False})
+        with self.assertRaisesMessage(UserError, "EXPA-2 .* expired on 2020-01-15"):
+            self._deliver_devices(lot)
+        lot.with_user(self.stock_user).write({"expiration_date": datetime(2099, 1, 1)})
+        with self.assertRaisesMessage(UserError, "EXPA-2 .* expired on 2020-01-15"):
+            self._deliver_devices(lot)
+        self.assertEqual(lot.serial_state, "in_stock")
+        # A product_expiry date earlier than the label still counts.
+        lot = self._received(
+            "EXPA-3",
+            serial_udi_expiry_code="491231",
+            expiration_date=datetime(2021, 3, 1, 12, 0, 0),
+        )
+        with self.assertRaisesMessage(UserError, "EXPA-3 .* expired on 2021-03-01"):
+            self._deliver_devices(lot)
+        fresh = self._received("EXPA-4", serial_udi_expiry_code="491231")
+        self._deliver_devices(fresh)
+        self.assertEqual(fresh.serial_state, "delivered")
+
+    def test_malformed_pi_written_on_the_unit_is_refused(self):
+        lot = self._received("PI-1", serial_udi_expiry_code="301231")
+        Lot = lot.with_user(self.stock_user)
+        for vals, message in (
+            ({"serial_udi_expiry_code": "251332"}, r"PI-1: AI \(17\) 251332"),
+            ({"serial_udi_expiry_code": "2512"}, r"PI-1: AI \(17\) 2512"),
+            ({"serial_udi_lot": "L1\x1d21FAKE"}, r"PI-1: AI \(10\) L1"),
+            ({"serial_udi_lot": "L 1"}, r"PI-1: AI \(10\) L 1"),
+        ):
+            with self.assertRaisesMessage(ValidationError, message):
+                Lot.write(vals)
+        self.assertEqual(lot.serial_udi_expiry_code, "301231")
+        self.assertEqual(lot.serial_udi_lot, "L9")
+        with self.assertRaisesMessage(ValidationError, r"PI-2: AI \(17\) 991399"):
+            self.env["stock.lot"].with_user(self.stock_user).create(
+                {"name": "PI-2", "product_id": self.implant.id, "serial_udi_expiry_code": "991399"}
+            )
+        # Day 00 is the end of the month in GS1: valid.
+        lot.write({"serial_udi_expiry_code": "301200"})
+        self.assertEqual(
+            lot._register_entry_values_unit("medical_device")["udi_expiry"], date(2030, 12, 31)
+        )
+
+    def test_malformed_pi_on_a_receipt_line_is_refused(self):
+        picking = self._create_picking(self.picking_type_in, self.implant, 1, self.vendor)
+        line = picking.move_ids.move_line_ids.with_user(self.stock_user)
+        with self.assertRaisesMessage(ValidationError, r"PI-ML: AI \(17\) 991399"):
+            line.write({"lot_name": "PI-ML", "serial_udi_expiry_code": "991399"})
+        line.write({"lot_name": "PI-ML", "serial_udi_expiry_code": "991231", "picked": True})
+        picking.with_user(self.stock_user).button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(line.lot_id.serial_udi_expiry_code, "991231")
+
+    def test_no_expired_unit_swapped_into_a_done_delivery(self):
+        fresh = self._received("SW-1", serial_udi_expiry_code="491231")
+        expired = self._received("SW-2", serial_udi_expiry_code="200115")
+        picking = self._deliver_devices(fresh)
+        self.assertEqual(picking.state, "done")
+        line = picking.move_line_ids.with_user(self.stock_user)
+        with self.assertRaisesMessage(UserError, "SW-2 .* expired on 2020-01-15"):
+            line.write({"lot_id": expired.id})
+        self.assertEqual(line.lot_id, fresh)
+        quant = self.env["stock.quant"].search([("lot_id", "=", expired.id), ("quantity", ">", 0)])
+        self.assertEqual(quant.location_id, self.stock_location)
