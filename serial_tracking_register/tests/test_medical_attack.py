@@ -103,6 +103,23 @@ class TestMedicalAttack(MedicalCase):
         self.assertEqual(picking.state, "done")
         self.assertEqual(line.lot_id.serial_udi_expiry_code, "991231")
 
+    def test_correction_with_malformed_values_is_refused(self):
+        lots = self._receive_devices(self.implant, ["CO-1"])
+        entry = self._entries(lots).with_user(self.officer)
+        count = self.Entry.search_count([])
+        for values, label in (
+            ({"date": "garbage"}, "Date"),
+            ({"udi_expiry": "2025-13-45"}, "Expiry Date"),
+            ({"end_use": "bogus"}, "End Use"),
+            ({"patient_name": {"a": 1}}, "Patient Name"),
+        ):
+            with self.assertRaisesMessage(UserError, f"Invalid value for {label}"):
+                entry.action_correct(values, "typo")
+        self.assertEqual(self.Entry.search_count([]), count, "nothing written")
+        correction = entry.action_correct({"udi_expiry": "2031-01-31"}, "typo")
+        self.assertEqual(correction.udi_expiry, date(2031, 1, 31))
+        self.assertTrue(self.Entry.action_verify_integrity())
+
     def test_no_expired_unit_swapped_into_a_done_delivery(self):
         fresh = self._received("SW-1", serial_udi_expiry_code="491231")
         expired = self._received("SW-2", serial_udi_expiry_code="200115")
