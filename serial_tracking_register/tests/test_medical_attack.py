@@ -1,6 +1,7 @@
 from contextlib import contextmanager
 from datetime import date, datetime
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -119,6 +120,21 @@ class TestMedicalAttack(MedicalCase):
         correction = entry.action_correct({"udi_expiry": "2031-01-31"}, "typo")
         self.assertEqual(correction.udi_expiry, date(2031, 1, 31))
         self.assertTrue(self.Entry.action_verify_integrity())
+
+    def test_other_company_cannot_record_events_on_our_units(self):
+        # Units of a product shared between companies are readable by both.
+        lots = self._receive_devices(self.implant, ["OC-1"])
+        self._deliver_devices(lots, end_use="institution")
+        self.assertFalse(lots.company_id)
+        Wizard = self.env["serial.register.event.wizard"].with_user(self.other_officer)
+        wizard = Wizard.create({"event": "death", "lot_ids": [Command.set(lots.ids)]})
+        self.assertEqual(wizard.company_id, self.company_b)
+        with self.assertRaisesMessage(UserError, "not in the medical device book of Second"):
+            wizard.action_confirm()
+        self.assertFalse(self.Entry.sudo().search([("company_id", "=", self.company_b.id)]))
+        # Our own officer still records it in our book.
+        entry = self._record_event(lots, "death")
+        self.assertEqual(entry.company_id, self.company)
 
     def test_no_expired_unit_swapped_into_a_done_delivery(self):
         fresh = self._received("SW-1", serial_udi_expiry_code="491231")

@@ -87,6 +87,27 @@ class SerialRegisterEventWizard(models.TransientModel):
                     units=", ".join(untracked.mapped("display_name")),
                 )
             )
+        # Units shared between companies: each book tells the story of its own units.
+        known = (
+            self.env["serial.register.entry"]
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("register_kind", "=", "medical_device"),
+                    ("lot_id", "in", self.lot_ids.ids),
+                ]
+            )
+            .lot_id
+        )
+        strangers = self.lot_ids - known
+        if strangers:
+            raise UserError(
+                self.env._(
+                    "These units are not in the medical device book of %(company)s: %(units)s",
+                    company=self.company_id.name,
+                    units=", ".join(strangers.mapped("display_name")),
+                )
+            )
 
     def _entry_values(self, lot, snapshots):
         self.ensure_one()
