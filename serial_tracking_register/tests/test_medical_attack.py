@@ -2,8 +2,8 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
 
 from .test_medical_register import MedicalCase
 
@@ -135,6 +135,43 @@ class TestMedicalAttack(MedicalCase):
         # Our own officer still records it in our book.
         entry = self._record_event(lots, "death")
         self.assertEqual(entry.company_id, self.company)
+
+    def test_no_line_added_to_the_end_user_wizard_of_another_user(self):
+        lots = self._receive_devices(self.implant, ["EU-1"])
+        picking = self._create_picking(self.picking_type_out, self.implant, 1, self.hospital)
+        picking.move_ids.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            dict(
+                picking.move_ids._prepare_move_line_vals(quantity=1),
+                lot_id=lots.id,
+                picked=True,
+            )
+        )
+        action = picking.with_user(self.officer).button_validate()
+        form = Form(
+            self.env[action["res_model"]].with_user(self.officer).with_context(**action["context"])
+        )
+        form.end_use = "patient"
+        with form.line_ids.edit(0) as line:
+            line.patient_name = "True Patient"
+            line.prescriber_name = "Dr. True"
+        wizard = form.save()
+        Line = self.env["serial.register.end.user.line"].with_user(self.stock_user)
+        fake = {"lot_id": lots.id, "patient_name": "Fake Patient", "prescriber_name": "Dr. Fake"}
+        with self.assertRaises(AccessError):
+            Line.create({"wizard_id": wizard.id, **fake})
+        # Nor by moving a line of one's own wizard into it.
+        own = (
+            self.env["serial.register.end.user.wizard"]
+            .with_user(self.stock_user)
+            .create({"end_use": "patient", "line_ids": [Command.create(fake)]})
+        )
+        with self.assertRaises(AccessError):
+            own.line_ids.write({"wizard_id": wizard.id})
+        self.assertEqual(wizard.sudo().line_ids.mapped("patient_name"), ["True Patient"])
+        wizard.action_confirm()
+        entry = self.Entry.search([("lot_id", "=", lots.id), ("event", "=", "delivery")])
+        self.assertEqual(entry.with_user(self.officer).patient_name, "True Patient")
 
     def test_no_expired_unit_swapped_into_a_done_delivery(self):
         fresh = self._received("SW-1", serial_udi_expiry_code="491231")
