@@ -30,6 +30,7 @@ class StockLot(models.Model):
     serial_udi_expiry_code = fields.Char(
         string="UDI Expiry (AI 17)",
         size=6,
+        tracking=True,
         help="Expiry as printed in the UDI (YYMMDD); day 00 means the end of the month.",
     )
     serial_udi = fields.Char(

@@ -184,3 +184,18 @@ class TestMedicalAttack(MedicalCase):
         self.assertEqual(line.lot_id, fresh)
         quant = self.env["stock.quant"].search([("lot_id", "=", expired.id), ("quantity", ">", 0)])
         self.assertEqual(quant.location_id, self.stock_location)
+
+    def test_changed_udi_expiry_leaves_a_trace(self):
+        lot = self._received("TR-1", serial_udi_expiry_code="200115")
+        # End of the creating request: tracking starts with the next one.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        lot.with_user(self.stock_user).write({"serial_udi_expiry_code": "491231"})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        lot.invalidate_recordset(["message_ids"])
+        tracking = lot.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "serial_udi_expiry_code"
+        )
+        self.assertEqual(tracking.old_value_char, "200115")
+        self.assertEqual(tracking.new_value_char, "491231")
