@@ -24,10 +24,17 @@ class StockMoveLine(models.Model):
                 ml.lot_name or ml.lot_id.name, ml.serial_udi_lot, ml.serial_udi_expiry_code
             )
 
+    # Adding or editing a line of a done move moves its unit at once, without any
+    # validation: no expired unit that way either.
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.filtered(lambda ml: ml.state == "done")._serial_check_not_expired()
+        return lines
+
     def write(self, vals):
         res = super().write(vals)
         if {"lot_id", "location_dest_id", "quantity"} & set(vals):
-            # Editing a done line moves its unit at once, without any validation.
             self.filtered(lambda ml: ml.state == "done")._serial_check_not_expired()
         return res
 

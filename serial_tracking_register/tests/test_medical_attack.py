@@ -199,3 +199,15 @@ class TestMedicalAttack(MedicalCase):
         )
         self.assertEqual(tracking.old_value_char, "200115")
         self.assertEqual(tracking.new_value_char, "491231")
+
+    def test_no_expired_unit_added_to_a_done_delivery(self):
+        fresh = self._received("AD-1", serial_udi_expiry_code="491231")
+        expired = self._received("AD-2", serial_udi_expiry_code="200115")
+        picking = self._deliver_devices(fresh)
+        move = picking.move_ids
+        with self.assertRaisesMessage(UserError, "AD-2 .* expired on 2020-01-15"):
+            self.env["stock.move.line"].with_user(self.stock_user).create(
+                dict(move._prepare_move_line_vals(quantity=1), lot_id=expired.id, picked=True)
+            )
+        quant = self.env["stock.quant"].search([("lot_id", "=", expired.id), ("quantity", ">", 0)])
+        self.assertEqual(quant.location_id, self.stock_location)
