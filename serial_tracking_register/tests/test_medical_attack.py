@@ -211,3 +211,19 @@ class TestMedicalAttack(MedicalCase):
             )
         quant = self.env["stock.quant"].search([("lot_id", "=", expired.id), ("quantity", ">", 0)])
         self.assertEqual(quant.location_id, self.stock_location)
+
+    def test_out_of_range_dates_refused_by_the_exports(self):
+        self.company.partner_id.tz = "Asia/Tokyo"
+        Notification = self.env["serial.register.notification.wizard"].with_user(self.stock_user)
+        Book = self.env["serial.register.book.wizard"].with_user(self.stock_user)
+        for date_from, date_to in (("0001-01-01", "2026-01-01"), ("2026-01-01", "9999-12-31")):
+            wizard = Notification.create(
+                {"manufacturer_id": self.med_maker.id, "date_from": date_from, "date_to": date_to}
+            )
+            with self.assertRaisesMessage(UserError, "out of range"):
+                wizard.action_export_csv()
+            book = Book.create(
+                {"register_kind": "medical_device", "date_from": date_from, "date_to": date_to}
+            )
+            with self.assertRaisesMessage(UserError, "out of range"):
+                book.action_export_csv()
