@@ -227,3 +227,12 @@ class TestMedicalAttack(MedicalCase):
             )
             with self.assertRaisesMessage(UserError, "out of range"):
                 book.action_export_csv()
+
+    def test_out_of_range_event_date_refused(self):
+        self.company.partner_id.tz = "Asia/Tokyo"
+        lots = self._receive_devices(self.implant, ["OR-1"])
+        self._deliver_devices(lots, end_use="institution")
+        count = self.Entry.search_count([])
+        with self.assertRaisesMessage(UserError, "out of range"):
+            self._record_event(lots, "death", date="0001-01-01")
+        self.assertEqual(self.Entry.search_count([]), count)

@@ -74,6 +74,13 @@ class SerialRegisterEventWizard(models.TransientModel):
         self.env["serial.register.entry"]._check_officer()
         if self.date > fields.Date.context_today(self):
             raise UserError(self.env._("A tracking event cannot be dated in the future."))
+        try:
+            self.company_id._serial_day_start_utc(self.date)
+        except OverflowError:
+            # Year 1 east of UTC.
+            raise UserError(
+                self.env._("The date %(date)s is out of range.", date=self.date)
+            ) from None
         untracked = self.lot_ids.filtered(
             lambda lot: (
                 lot.product_id.serial_register_kind != "medical_device"
