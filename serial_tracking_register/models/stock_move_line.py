@@ -33,9 +33,22 @@ class StockMoveLine(models.Model):
         return lines
 
     def write(self, vals):
+        if not {"lot_id", "location_dest_id", "quantity"} & set(vals):
+            return super().write(vals)
+        done = self.filtered(lambda ml: ml.state == "done")
+        before = {ml: (ml.lot_id, ml.location_dest_id, ml.quantity) for ml in done}
         res = super().write(vals)
-        if {"lot_id", "location_dest_id", "quantity"} & set(vals):
-            self.filtered(lambda ml: ml.state == "done")._serial_check_not_expired()
+        # Only what moves a unit out again: undoing a delivery stays possible.
+        done.filtered(
+            lambda ml: (
+                ml.quantity
+                and (
+                    ml.lot_id != before[ml][0]
+                    or ml.location_dest_id != before[ml][1]
+                    or ml.quantity > before[ml][2]
+                )
+            )
+        )._serial_check_not_expired()
         return res
 
     def _serial_after_done(self):

@@ -184,6 +184,13 @@ class TestMedicalAttack(MedicalCase):
         self.assertEqual(line.lot_id, fresh)
         quant = self.env["stock.quant"].search([("lot_id", "=", expired.id), ("quantity", ">", 0)])
         self.assertEqual(quant.location_id, self.stock_location)
+        # A unit expired since its delivery: the line can still be saved or undone.
+        fresh.expiration_date = datetime(2021, 1, 1)
+        line = picking.move_line_ids
+        line.write({"lot_id": fresh.id, "quantity": 1})
+        line.write({"quantity": 0})
+        quant = self.env["stock.quant"].search([("lot_id", "=", fresh.id), ("quantity", ">", 0)])
+        self.assertEqual(quant.location_id, self.stock_location)
 
     def test_changed_udi_expiry_leaves_a_trace(self):
         lot = self._received("TR-1", serial_udi_expiry_code="200115")
