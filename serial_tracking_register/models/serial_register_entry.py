@@ -269,7 +269,7 @@ class SerialRegisterEntry(models.Model):
                 )
             )
         vals = {fname: self.sudo()[fname] for fname in correctable}
-        vals.update(values)
+        vals.update(self._serial_correction_values(values))
         vals.update(
             company_id=self.company_id.id,
             register_kind=self.register_kind,
@@ -283,6 +283,28 @@ class SerialRegisterEntry(models.Model):
             reason=reason.strip(),
         )
         return self.sudo()._append([vals]).sudo(self.env.su)
+
+    @api.model
+    def _serial_correction_values(self, values):
+        """``values`` of a correction as the fields hold them: the book is written in
+        SQL, so a malformed date or choice must be refused here, by name."""
+        converted = {}
+        for fname, value in values.items():
+            field = self._fields[fname]
+            try:
+                if field.type in ("char", "text") and not isinstance(value, (str, bool)):
+                    raise ValueError(value)
+                value = field.convert_to_cache(value, self)
+            except (ValueError, TypeError):
+                raise UserError(
+                    self.env._(
+                        "Invalid value for %(field)s: %(value)s",
+                        field=field._description_string(self.env),
+                        value=value,
+                    )
+                ) from None
+            converted[fname] = False if value is None else value
+        return converted
 
     def action_open_correct_wizard(self):
         self.ensure_one()

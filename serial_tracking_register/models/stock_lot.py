@@ -3,6 +3,7 @@ from datetime import datetime, time
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from odoo.addons.serial_tracking.tools import identifiers
 
@@ -29,6 +30,7 @@ class StockLot(models.Model):
     serial_udi_expiry_code = fields.Char(
         string="UDI Expiry (AI 17)",
         size=6,
+        tracking=True,
         help="Expiry as printed in the UDI (YYMMDD); day 00 means the end of the month.",
     )
     serial_udi = fields.Char(
@@ -36,6 +38,42 @@ class StockLot(models.Model):
         compute="_compute_serial_udi",
         help="Full unique device identifier in GS1 human-readable form.",
     )
+
+    @api.constrains("serial_udi_lot", "serial_udi_expiry_code")
+    def _check_serial_udi_pi(self):
+        # Written directly (forms, RPC, imports) rather than from a parsed scan: the
+        # UDI, the expiry check and the book all read these as GS1 values.
+        for lot in self:
+            self._serial_raise_udi_pi_problem(
+                lot.name, lot.serial_udi_lot, lot.serial_udi_expiry_code
+            )
+
+    @api.model
+    def _serial_raise_udi_pi_problem(self, serial, udi_lot, expiry_code):
+        for ai, value in (("10", udi_lot), ("17", expiry_code)):
+            problem = value and self._serial_udi_pi_problem(ai, value)
+            if problem:
+                raise ValidationError(
+                    self.env._(
+                        "%(serial)s: AI (%(ai)s) %(value)s: %(problem)s",
+                        serial=serial or "",
+                        ai=ai,
+                        value=value,
+                        problem=problem,
+                    )
+                )
+
+    @api.model
+    def _serial_udi_pi_problem(self, ai, value):
+        """Why ``value`` is not a valid value of the GS1 AI ``ai``, or False."""
+        try:
+            elements = identifiers.parse_gs1(ai + value)
+        except identifiers.GS1ParseError as error:
+            return self._serial_issue_message(error.issue)
+        if elements != {ai: value}:
+            # A separator or white space would make the UDI read as other elements.
+            return self.env._("not a single value of this AI")
+        return False
 
     @api.depends(
         "product_id.serial_udi_di",
@@ -101,14 +139,26 @@ class StockLot(models.Model):
         local = tz.localize(datetime.combine(expiry_date, time(23, 59, 59)))
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
+    def _serial_udi_expiry_limit(self):
+        """When the unit expires (naive UTC), or False: the earlier of its expiration
+        date and the expiry its UDI prints (AI 17), so that clearing or moving the
+        former does not make a unit labelled as expired deliverable."""
+        self.ensure_one()
+        limits = [self.expiration_date] if self.expiration_date else []
+        if self.serial_udi_expiry_code:
+            expiry = self.env["barcode.nomenclature"].gs1_date_to_date(self.serial_udi_expiry_code)
+            limits.append(
+                self._serial_udi_expiry_datetime(expiry, self.company_id or self.env.company)
+            )
+        return min(limits, default=False)
+
     def _serial_udi_expired(self, when=None):
         """Units of medical devices whose expiry date is over."""
         when = when or fields.Datetime.now()
         return self.filtered(
             lambda lot: (
                 lot.product_id.serial_register_kind == "medical_device"
-                and lot.expiration_date
-                and lot.expiration_date < when
+                and (lot._serial_udi_expiry_limit() or when) < when
             )
         )
 
@@ -122,7 +172,8 @@ class StockLot(models.Model):
         ):
             return problem
         return self.env._(
-            "expired on %(date)s", date=self._serial_udi_local_date(self.expiration_date)
+            "expired on %(date)s",
+            date=self._serial_udi_local_date(self._serial_udi_expiry_limit()),
         )
 
     def _serial_udi_expiry_problems(self):
@@ -132,7 +183,7 @@ class StockLot(models.Model):
                 "%(serial)s (%(product)s) expired on %(date)s",
                 serial=lot.name,
                 product=lot.product_id.display_name,
-                date=lot._serial_udi_local_date(lot.expiration_date),
+                date=lot._serial_udi_local_date(lot._serial_udi_expiry_limit()),
             )
             for lot in self._serial_udi_expired()
         ]

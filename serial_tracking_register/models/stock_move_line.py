@@ -16,6 +16,41 @@ class StockMoveLine(models.Model):
     serial_udi_manufactured = fields.Date(string="Manufacturing Date")
     serial_udi_expiry_code = fields.Char(string="UDI Expiry (AI 17)", size=6)
 
+    @api.constrains("serial_udi_lot", "serial_udi_expiry_code")
+    def _check_serial_udi_pi(self):
+        # Validation turns these into the unit's data: refuse them while they are typed.
+        for ml in self.filtered(lambda ml: ml.serial_udi_lot or ml.serial_udi_expiry_code):
+            self.env["stock.lot"]._serial_raise_udi_pi_problem(
+                ml.lot_name or ml.lot_id.name, ml.serial_udi_lot, ml.serial_udi_expiry_code
+            )
+
+    # Adding or editing a line of a done move moves its unit at once, without any
+    # validation: no expired unit that way either.
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.filtered(lambda ml: ml.state == "done")._serial_check_not_expired()
+        return lines
+
+    def write(self, vals):
+        if not {"lot_id", "location_dest_id", "quantity"} & set(vals):
+            return super().write(vals)
+        done = self.filtered(lambda ml: ml.state == "done")
+        before = {ml: (ml.lot_id, ml.location_dest_id, ml.quantity) for ml in done}
+        res = super().write(vals)
+        # Only what moves a unit out again: undoing a delivery stays possible.
+        done.filtered(
+            lambda ml: (
+                ml.quantity
+                and (
+                    ml.lot_id != before[ml][0]
+                    or ml.location_dest_id != before[ml][1]
+                    or ml.quantity > before[ml][2]
+                )
+            )
+        )._serial_check_not_expired()
+        return res
+
     def _serial_after_done(self):
         res = super()._serial_after_done()
         self._serial_register_write()

@@ -12,3 +12,4 @@ from . import test_medical_reports
 from . import test_medical_register
 from . import test_medical_tracking
 from . import test_medical_access
+from . import test_medical_attack

@@ -41,11 +41,21 @@ class SerialRegisterBookWizard(models.TransientModel):
             raise UserError(self.env._("The start date must come before the end date."))
         company = self.company_id
         domain = [("company_id", "=", company.id), ("register_kind", "=", self.register_kind)]
-        if self.date_from:
-            domain.append(("date", ">=", company._serial_day_start_utc(self.date_from)))
-        if self.date_to:
-            end = fields.Date.add(self.date_to, days=1)
-            domain.append(("date", "<", company._serial_day_start_utc(end)))
+        try:
+            if self.date_from:
+                domain.append(("date", ">=", company._serial_day_start_utc(self.date_from)))
+            if self.date_to:
+                end = fields.Date.add(self.date_to, days=1)
+                domain.append(("date", "<", company._serial_day_start_utc(end)))
+        except OverflowError:
+            # Year 1 east of UTC, or the day after 9999-12-31.
+            raise UserError(
+                self.env._(
+                    "The dates %(date_from)s to %(date_to)s are out of range.",
+                    date_from=self.date_from or "",
+                    date_to=self.date_to or "",
+                )
+            ) from None
         if self.product_ids:
             domain.append(("product_id", "in", self.product_ids.ids))
         if self.view == "originals":

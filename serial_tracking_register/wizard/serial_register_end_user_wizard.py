@@ -106,6 +106,12 @@ class EndUserLine(models.TransientModel):
     follower_address = fields.Char()
     follower_phone = fields.Char()
 
+    @api.constrains("wizard_id")
+    def _check_wizard_owner(self):
+        # The wizard is its creator's own: nobody adds (false) end users to the
+        # delivery of another user.
+        self.wizard_id.check_access("write")
+
     def _serial_end_user_values(self):
         """The end-user data of the line for its register entry ({} if none)."""
         self.ensure_one()

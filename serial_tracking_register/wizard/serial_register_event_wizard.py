@@ -74,6 +74,13 @@ class SerialRegisterEventWizard(models.TransientModel):
         self.env["serial.register.entry"]._check_officer()
         if self.date > fields.Date.context_today(self):
             raise UserError(self.env._("A tracking event cannot be dated in the future."))
+        try:
+            self.company_id._serial_day_start_utc(self.date)
+        except OverflowError:
+            # Year 1 east of UTC.
+            raise UserError(
+                self.env._("The date %(date)s is out of range.", date=self.date)
+            ) from None
         untracked = self.lot_ids.filtered(
             lambda lot: (
                 lot.product_id.serial_register_kind != "medical_device"
@@ -85,6 +92,27 @@ class SerialRegisterEventWizard(models.TransientModel):
                 self.env._(
                     "Tracking events are recorded for tracked medical devices only: %(units)s",
                     units=", ".join(untracked.mapped("display_name")),
+                )
+            )
+        # Units shared between companies: each book tells the story of its own units.
+        known = (
+            self.env["serial.register.entry"]
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("register_kind", "=", "medical_device"),
+                    ("lot_id", "in", self.lot_ids.ids),
+                ]
+            )
+            .lot_id
+        )
+        strangers = self.lot_ids - known
+        if strangers:
+            raise UserError(
+                self.env._(
+                    "These units are not in the medical device book of %(company)s: %(units)s",
+                    company=self.company_id.name,
+                    units=", ".join(strangers.mapped("display_name")),
                 )
             )
 

@@ -52,7 +52,18 @@ class SerialRegisterNotificationWizard(models.TransientModel):
         if self.date_from > self.date_to:
             raise UserError(self.env._("The start date must come before the end date."))
         company = self.company_id
-        end = fields.Date.add(self.date_to, days=1)
+        try:
+            start = company._serial_day_start_utc(self.date_from)
+            end = company._serial_day_start_utc(fields.Date.add(self.date_to, days=1))
+        except OverflowError:
+            # Year 1 east of UTC, or the day after 9999-12-31.
+            raise UserError(
+                self.env._(
+                    "The dates %(date_from)s to %(date_to)s are out of range.",
+                    date_from=self.date_from,
+                    date_to=self.date_to,
+                )
+            ) from None
         return [
             ("company_id", "=", company.id),
             ("register_kind", "=", "medical_device"),
@@ -60,8 +71,8 @@ class SerialRegisterNotificationWizard(models.TransientModel):
             ("event", "in", NOTIFIED_EVENTS),
             ("product_id.serial_device_tracked", "=", True),
             ("product_id.serial_manufacturer_id", "=", self.manufacturer_id.id),
-            ("date", ">=", company._serial_day_start_utc(self.date_from)),
-            ("date", "<", company._serial_day_start_utc(end)),
+            ("date", ">=", start),
+            ("date", "<", end),
         ]
 
     def _serial_notification_headers(self, officer):
