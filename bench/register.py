@@ -54,6 +54,25 @@ def picking(env, picking_type, product, n, src, dest, partner, **vals):
     return result
 
 
+def empty_receipt(env, product, n, vendor_name, customer_name):
+    """A confirmed receipt of n units from a new vendor, without its move lines (each
+    scenario fills them its own way), and a new customer to deliver them to."""
+    vendor = env["res.partner"].create({"name": vendor_name})
+    customer = env["res.partner"].create({"name": customer_name, "city": "Dayton"})
+    warehouse = env["stock.warehouse"].search([], limit=1)
+    receipt = picking(
+        env,
+        warehouse.in_type_id,
+        product,
+        n,
+        env.ref("stock.stock_location_suppliers"),
+        warehouse.lot_stock_id,
+        vendor,
+    )
+    receipt.move_ids.move_line_ids.unlink()
+    return receipt, customer
+
+
 def run(odoo, registry, n, with_addon, offset):
     results = {"receive": {}, "deliver": {}}
     with registry.cursor() as cr:
@@ -66,20 +85,8 @@ def run(odoo, registry, n, with_addon, offset):
                 serial_firearm_caliber="9mm Luger",
             )
         product = env["product.product"].create(vals)
-        vendor = env["res.partner"].create({"name": "Bench Distributor"})
-        customer = env["res.partner"].create({"name": "Bench Customer", "city": "Dayton"})
-        warehouse = env["stock.warehouse"].search([], limit=1)
-        stock = warehouse.lot_stock_id
-        receipt = picking(
-            env,
-            warehouse.in_type_id,
-            product,
-            n,
-            env.ref("stock.stock_location_suppliers"),
-            stock,
-            vendor,
-        )
-        receipt.move_ids.move_line_ids.unlink()
+        receipt, customer = empty_receipt(env, product, n, "Bench Distributor", "Bench Customer")
+        warehouse, stock = receipt.picking_type_id.warehouse_id, receipt.location_dest_id
         env["stock.move.line"].create(
             [
                 dict(
@@ -183,20 +190,8 @@ def run_medical(odoo, registry, n, udi, offset):
             }
         )
         di = product._serial_udi_di()
-        vendor = env["res.partner"].create({"name": "Bench Maker"})
-        customer = env["res.partner"].create({"name": "Bench Clinic", "city": "Dayton"})
-        warehouse = env["stock.warehouse"].search([], limit=1)
-        stock = warehouse.lot_stock_id
-        receipt = picking(
-            env,
-            warehouse.in_type_id,
-            product,
-            n,
-            env.ref("stock.stock_location_suppliers"),
-            stock,
-            vendor,
-        )
-        receipt.move_ids.move_line_ids.unlink()
+        receipt, customer = empty_receipt(env, product, n, "Bench Maker", "Bench Clinic")
+        warehouse, stock = receipt.picking_type_id.warehouse_id, receipt.location_dest_id
         if udi:
             entries = [
                 f"01{di}11260101173012311026A{i % 7}\x1d21MD{offset + i:08d}" for i in range(n)
