@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from ..models.serial_register_entry import HASHED_FIELDS
 from .common import RegisterCase
 
-PUMP_DI = "09506000134352"
+PUMP_DI = "09506000134598"  # not the GTIN of the demo pump of serial_tracking
 IMPLANT_DI = "09506000134369"
 OTHER_DI = "09506000134376"
 PLAIN_DI = "09506000134383"
