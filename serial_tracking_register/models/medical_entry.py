@@ -13,17 +13,19 @@ OFFICER = "serial_tracking_register.group_serial_register_officer"
 # Context key of a validation: the end-user wizard whose lines the delivery records.
 END_USER_KEY = "serial_register_end_user_id"
 
-# The UDI snapshot of a medical line, then the digest of its end-user data: hashed
-# after the fields every book hashes (medical books only).
-MEDICAL_HASHED_FIELDS = (
+# The UDI snapshot of a medical line and its end use (not patient data).
+MEDICAL_SNAPSHOT_FIELDS = (
     "udi_di",
     "udi_lot",
     "udi_manufactured",
     "udi_expiry",
     "udi",
     "end_use",
-    "end_user_digest",
 )
+
+# The snapshot, then the digest of the end-user data: hashed after the fields every
+# book hashes (medical books only).
+MEDICAL_HASHED_FIELDS = (*MEDICAL_SNAPSHOT_FIELDS, "end_user_digest")
 
 # The end-user (patient) data of a line, in the order of its digest.
 END_USER_FIELDS = (
@@ -44,15 +46,7 @@ END_USER_FIELDS = (
     "explanter_phone",
 )
 
-MEDICAL_CORRECTABLE_FIELDS = (
-    "udi_di",
-    "udi_lot",
-    "udi_manufactured",
-    "udi_expiry",
-    "udi",
-    "end_use",
-    *END_USER_FIELDS,
-)
+MEDICAL_CORRECTABLE_FIELDS = (*MEDICAL_SNAPSHOT_FIELDS, *END_USER_FIELDS)
 
 END_USES = [
     ("distributor", "Another Distributor"),

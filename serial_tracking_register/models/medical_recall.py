@@ -48,13 +48,8 @@ class SerialRecall(models.Model):
 
     @api.model
     def _serial_normalize_udi_vals(self, vals):
-        """Store the DI as GTIN-14, as products do, so that the scope compares text."""
-        di = vals.get("udi_di")
-        if di and isinstance(di, str):
-            try:
-                vals["udi_di"] = identifiers.normalize_gtin14(di.strip())
-            except ValueError:
-                vals["udi_di"] = di.strip()  # refused with a clear message by the constraint
+        # The DI as products store it, so that the scope compares text.
+        self.env["product.template"]._serial_normalize_udi_di_vals(vals, "udi_di")
 
     @api.model
     def _serial_udi_lot_list(self, text):

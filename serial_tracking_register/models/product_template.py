@@ -112,15 +112,16 @@ class ProductTemplate(models.Model):
         return super().write(vals)
 
     @api.model
-    def _serial_normalize_udi_di_vals(self, vals):
-        """Store every DI as GTIN-14 so that a scan of AI (01) compares as text."""
-        di = vals.get("serial_udi_di")
+    def _serial_normalize_udi_di_vals(self, vals, fname="serial_udi_di"):
+        """Store every DI (``vals[fname]``) as GTIN-14 so that a scan of AI (01), or a
+        recall's scope, compares it as text."""
+        di = vals.get(fname)
         if di and isinstance(di, str):
             di = di.strip()
             try:
-                vals["serial_udi_di"] = identifiers.normalize_gtin14(di)
+                vals[fname] = identifiers.normalize_gtin14(di)
             except ValueError:
-                vals["serial_udi_di"] = di  # refused with a clear message by the constraint
+                vals[fname] = di  # refused with a clear message by the constraint
 
     @api.constrains("serial_udi_di", "serial_register_kind")
     def _check_serial_udi_di(self):
