@@ -19,6 +19,10 @@ scoped on 1 % of the purchased lots, side by side in one run:
       extrapolated linearly. Also timed the same way: (c') the recursive walk
       stock.lot._find_delivery_ids_by_lot(), which finds deliveries, not units.
 
+Also timed: (d) the floor of any scope that writes a line per affected unit, as the
+campaign needs: the same lines copied into another campaign in one INSERT, with no
+walk at all (the model's foreign keys and indexes checked and filled as in (a)).
+
 The set of (a) must equal the set of (b), and contain every finished unit (c) found
 (asserted). (b) runs, like (a), with PostgreSQL's JIT compiler off. Everything is
 rolled back.
@@ -56,6 +60,18 @@ HAND_SQL = """
       JOIN product_product pp ON pp.id = lot.product_id
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
      WHERE pt.tracking = 'serial'
+"""
+
+FLOOR_SQL = """
+    INSERT INTO serial_recall_line (
+        recall_id, company_id, lot_id, product_id, partner_id, location_kind,
+        via_lot_id, via_batch_lot_id, state, blocking, open_done, to_contact,
+        create_uid, create_date, write_uid, write_date)
+    SELECT %(recall)s, company_id, lot_id, product_id, partner_id, location_kind,
+           via_lot_id, via_batch_lot_id, state, blocking, open_done, to_contact,
+           create_uid, create_date, write_uid, write_date
+      FROM serial_recall_line
+     WHERE recall_id = %(source)s
 """
 
 
@@ -268,6 +284,7 @@ def main():
                 flush=True,
             )
             orm_runs, sql_runs, walk_runs, delivery_runs = [], [], [], []
+            floor_runs = []
             for i in range(args.repeat):
                 recall = env["serial.recall"].create(
                     {"title": f"Bench {i}", "lot_ids": [(6, 0, affected.ids)]}
@@ -299,6 +316,14 @@ def main():
                     "the scope differs from the hand-written query"
                 )
                 orm["count"] = len(sets[recall.id])
+                floor_recall = env["serial.recall"].create({"title": f"Bench floor {i}"})
+                env.flush_all()
+                floor = {}
+                with benchlib.measure(floor):
+                    cr.execute("SET LOCAL jit = off")
+                    cr.execute(FLOOR_SQL, {"recall": floor_recall.id, "source": recall.id})
+                    cr.execute("RESET jit")
+                floor_runs.append(floor)
                 scope = set(sets[recall.id])
                 # (c) Odoo's own walks, one lot at a time as its users and callers do.
                 sample = affected[:WALK_SAMPLE]
@@ -333,6 +358,13 @@ def main():
                 [
                     ("traceability walk c/a", orm_runs, walk_runs),
                     ("delivery walk c'/a", orm_runs, delivery_runs),
+                ],
+            )
+            benchlib.report(
+                "Floor: the same lines written with no walk; 'bare' = (d) the lines alone",
+                [
+                    ("scope a/d", floor_runs, orm_runs),
+                    ("traceability walk c/d", floor_runs, walk_runs),
                 ],
             )
             print(f"Peak memory of the process: {peak_rss_mb():.0f} MB")
