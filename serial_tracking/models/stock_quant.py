@@ -20,7 +20,13 @@ class StockQuant(models.Model):
         if restrict:
             # A move delivering units captured on a sales order reserves only those.
             domain = expression.AND([domain, [("lot_id", "in", list(restrict))]])
-        if self._serial_gather_skips_blocked(product_id):
+        if not self._serial_gather_skips_blocked(product_id):
+            return domain
+        if lot_id:
+            # The unit is named: its own flag says whether it may be reserved.
+            if lot_id.sudo().serial_blocked:
+                domain = expression.AND([domain, expression.FALSE_DOMAIN])
+        else:
             # Blocked units (recall, theft, quarantine) stay where they are. The
             # database leaves them out: reading every unit of the product in stock at
             # each reservation would make a shop's day of sales quadratic.
