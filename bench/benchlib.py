@@ -260,11 +260,19 @@ def report(title, rows):
     ever adds time, so the minimum is the steadier estimate of what the code costs.
     """
     print(f"\n{title}")
-    header = (
-        f"{'measure':<26}{'bare s':>8}{'addon s':>8}{'ratio':>7}"
-        f"{'bare cpu':>9}{'addon cpu':>10}{'ratio':>7}"
-        f"{'bare q':>8}{'addon q':>8}{'ratio':>7}{'best ratio':>11}"
-    )
+    columns = [
+        ("bare s", 9),
+        ("addon s", 9),
+        ("ratio", 8),
+        ("bare cpu", 9),
+        ("addon cpu", 10),
+        ("ratio", 8),
+        ("bare q", 9),
+        ("addon q", 9),
+        ("ratio", 8),
+        ("best ratio", 11),
+    ]
+    header = f"{'measure':<26}" + "".join(" " + name.rjust(width - 1) for name, width in columns)
     print(header)
     print("-" * len(header))
 
@@ -272,22 +280,33 @@ def report(title, rows):
         return statistics.median(r.get(key, 0) for r in runs)
 
     def ratio(a, b):
-        return a / b if b else 0
+        # Below what the columns print (0.00), a ratio means nothing.
+        return f"{a / b:.3f}" if b >= 0.005 else ""
+
+    def line(label, cells):
+        # A space before each cell, however wide its figure.
+        cells = zip(cells, columns, strict=False)
+        print(f"{label:<26}" + "".join(" " + cell.rjust(width - 1) for cell, (__, width) in cells))
 
     for label, bare, addon in rows:
+        at, ac, aq = (median(addon, key) for key in ("time", "cpu", "queries"))
         if not bare:
-            print(
-                f"{label:<26}{'':>8}{median(addon, 'time'):>8.2f}{'':>7}"
-                f"{'':>9}{median(addon, 'cpu'):>10.2f}{'':>7}"
-                f"{'':>8}{median(addon, 'queries'):>8.0f}"
-            )
+            line(label, ["", f"{at:.2f}", "", "", f"{ac:.2f}", "", "", f"{aq:.0f}"])
             continue
-        bt, at = median(bare, "time"), median(addon, "time")
-        bc, ac = median(bare, "cpu"), median(addon, "cpu")
-        bq, aq = median(bare, "queries"), median(addon, "queries")
+        bt, bc, bq = (median(bare, key) for key in ("time", "cpu", "queries"))
         best = ratio(min(r["time"] for r in addon), min(r["time"] for r in bare))
-        print(
-            f"{label:<26}{bt:>8.2f}{at:>8.2f}{ratio(at, bt):>7.3f}"
-            f"{bc:>9.2f}{ac:>10.2f}{ratio(ac, bc):>7.3f}"
-            f"{bq:>8.0f}{aq:>8.0f}{ratio(aq, bq):>7.3f}{best:>11.3f}"
+        line(
+            label,
+            [
+                f"{bt:.2f}",
+                f"{at:.2f}",
+                ratio(at, bt),
+                f"{bc:.2f}",
+                f"{ac:.2f}",
+                ratio(ac, bc),
+                f"{bq:.0f}",
+                f"{aq:.0f}",
+                ratio(aq, bq),
+                best,
+            ],
         )

@@ -17,6 +17,7 @@
         "mrp",
     ],
     "data": [
+        "security/ir.model.access.csv",
         "views/serial_recall_views.xml",
         "views/serial_recall_line_views.xml",
         "views/stock_lot_views.xml",
@@ -24,6 +25,7 @@
         "views/serial_tracking_mrp_menus.xml",
         "report/serial_genealogy_report.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/serial_tracking_mrp_demo.xml",
     ],

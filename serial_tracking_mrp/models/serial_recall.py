@@ -129,7 +129,6 @@ class SerialRecall(models.Model):
 
     def _scope_flush(self):
         res = super()._scope_flush()
-        self.env["stock.lot"]._serial_genealogy_flush()
         self.env["stock.quant"].flush_model(["lot_id", "location_id", "quantity"])
         return res
 
@@ -155,14 +154,10 @@ class SerialRecall(models.Model):
             WITH RECURSIVE genealogy(seed_id, lot_id, multi, batch_id) AS (
                 SELECT seed.id, seed.id, FALSE, NULL::int FROM (%(seeds)s) seed
                 UNION
-                SELECT w.seed_id, fml.lot_id, fml.quantity > 1,
+                SELECT w.seed_id, e.lot_id, e.batch_produced,
                        COALESCE(
                            w.batch_id,
-                           CASE WHEN w.multi OR EXISTS (
-                               SELECT 1 FROM stock_move_line other
-                                WHERE other.move_id = fm.id AND other.state = 'done'
-                                  AND other.lot_id <> fml.lot_id
-                           ) THEN w.lot_id END
+                           CASE WHEN w.multi OR e.shares_move THEN w.lot_id END
                        )
                   FROM genealogy w
                   %(step)s

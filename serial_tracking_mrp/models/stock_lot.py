@@ -4,36 +4,12 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 # One step of the genealogy, from the lots of ``walk`` (alias ``w``, column
-# ``lot_id``) to the lots they went into (``fml.lot_id``): the done component lines
-# of a manufacturing order and the done finished lines of the same order. Joining
-# through the order, not stock_move_line_consume_rel, also sees component lines added
-# after the order was done. A unit unbuilt from an order no longer holds its parts.
-DOWN_STEP = """
-    JOIN stock_move_line cml ON cml.lot_id = w.lot_id AND cml.state = 'done'
-    JOIN stock_move cm ON cm.id = cml.move_id
-    JOIN stock_move fm ON fm.production_id = cm.raw_material_production_id
-                      AND fm.state = 'done'
-    JOIN stock_move_line fml ON fml.move_id = fm.id AND fml.state = 'done'
-                            AND fml.lot_id IS NOT NULL
-   WHERE NOT EXISTS (
-        SELECT 1 FROM mrp_unbuild u
-         WHERE u.state = 'done' AND u.lot_id = fml.lot_id
-           AND (u.mo_id = fm.production_id OR u.mo_id IS NULL)
-   )
-"""
-# The same step upwards: from finished lots to the lots consumed to build them.
-UP_STEP = """
-    JOIN stock_move_line fml ON fml.lot_id = w.lot_id AND fml.state = 'done'
-    JOIN stock_move fm ON fm.id = fml.move_id AND fm.production_id IS NOT NULL
-    JOIN stock_move cm ON cm.raw_material_production_id = fm.production_id
-    JOIN stock_move_line cml ON cml.move_id = cm.id AND cml.state = 'done'
-                            AND cml.lot_id IS NOT NULL
-   WHERE NOT EXISTS (
-        SELECT 1 FROM mrp_unbuild u
-         WHERE u.state = 'done' AND u.lot_id = fml.lot_id
-           AND (u.mo_id = fm.production_id OR u.mo_id IS NULL)
-   )
-"""
+# ``lot_id``) down to the lots they went into (``e.lot_id``), or up to the lots they
+# were built from (``e.component_lot_id``). See serial.genealogy.link.
+DOWN_STEP = "JOIN serial_genealogy_link e ON e.component_lot_id = w.lot_id"
+DOWN_TARGET = "e.lot_id"
+UP_STEP = "JOIN serial_genealogy_link e ON e.lot_id = w.lot_id"
+UP_TARGET = "e.component_lot_id"
 
 
 class StockLot(models.Model):
@@ -84,9 +60,7 @@ class StockLot(models.Model):
         ids = [i for i in self.ids if i]
         if not ids:
             return {}
-        self._serial_genealogy_flush()
-        step = DOWN_STEP if direction == "down" else UP_STEP
-        target = "fml.lot_id" if direction == "down" else "cml.lot_id"
+        step, target = self._serial_genealogy_step(direction)
         self.env.cr.execute(
             SQL(
                 "SELECT DISTINCT w.lot_id, %s FROM (SELECT unnest(%s::int[]) AS lot_id) w %s",
@@ -107,9 +81,7 @@ class StockLot(models.Model):
         then rebuilt into itself): a lot reached twice is not walked again."""
         if not self.ids:
             return self.browse()
-        self._serial_genealogy_flush()
-        step = DOWN_STEP if direction == "down" else UP_STEP
-        target = "fml.lot_id" if direction == "down" else "cml.lot_id"
+        step, target = self._serial_genealogy_step(direction)
         self.env.cr.execute(
             SQL(
                 """
@@ -128,21 +100,20 @@ class StockLot(models.Model):
         return self.search([("id", "in", [row[0] for row in self.env.cr.fetchall()])])
 
     @api.model
-    def _serial_genealogy_flush(self):
-        self.env["stock.move.line"].flush_model(["lot_id", "state", "move_id", "quantity"])
-        self.env["stock.move"].flush_model(["production_id", "raw_material_production_id", "state"])
-        self.env["mrp.unbuild"].flush_model(["state", "lot_id", "mo_id"])
+    def _serial_genealogy_step(self, direction):
+        """``(join, target column)`` of one step of the walk ``down`` or ``up``."""
+        if direction == "down":
+            return DOWN_STEP, DOWN_TARGET
+        return UP_STEP, UP_TARGET
 
     def _serial_component_quantities(self):
         """``{component lot: quantity}`` consumed directly into the unit ``self``."""
         self.ensure_one()
-        self._serial_genealogy_flush()
         self.env.cr.execute(
             SQL(
-                "SELECT cml.lot_id, SUM(cml.quantity) FROM (SELECT %s AS lot_id) w %s "
-                "GROUP BY cml.lot_id",
+                "SELECT component_lot_id, SUM(quantity) FROM serial_genealogy_link "
+                "WHERE lot_id = %s GROUP BY component_lot_id",
                 self.id,
-                SQL(UP_STEP),
             )
         )
         quantities = dict(self.env.cr.fetchall())

@@ -1,4 +1,7 @@
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
+
+from odoo.addons.serial_tracking_mrp.hooks import post_init_hook
 
 from .common import GenealogyCase
 
@@ -115,3 +118,45 @@ class TestGenealogy(GenealogyCase):
         html = report._render_qweb_html(report.report_name, self.kit1.ids)[0].decode()
         for text in ("KIT-1", "CELL-A", "CHIP-A", self.vendor.name):
             self.assertIn(text, html)
+
+
+@tagged("post_install", "-at_install")
+class TestGenealogyLinks(GenealogyCase):
+    def _links(self):
+        self.env.cr.execute(
+            "SELECT production_id, component_lot_id, lot_id, quantity, batch_produced, "
+            "shares_move FROM serial_genealogy_link ORDER BY 1, 2, 3"
+        )
+        return self.env.cr.fetchall()
+
+    def test_install_links_the_orders_already_done(self):
+        """Installed on a database that holds done orders, the addon links their lots
+        as it would have while they were done."""
+        links = self._links()
+        self.assertTrue(links)
+        self.env.cr.execute("DELETE FROM serial_genealogy_link")
+        self.assertFalse(self.kit1._serial_genealogy_lots("up"))
+        post_init_hook(self.env)
+        self.assertEqual(self._links(), links)
+        self.assertEqual(self.kit1.serial_component_count, 5)
+
+    def test_quantity_and_batch_flags(self):
+        production = self.env["mrp.production"].search(
+            [("lot_producing_id", "=", self.board_lot.id)]
+        )
+        self.assertEqual(
+            [link[1:] for link in self._links() if link[0] == production.id],
+            [(self.chip_a.id, self.board_lot.id, 5.0, True, False)],
+        )
+        self.assertEqual(self.board_lot._serial_component_quantities(), {self.chip_a: 5.0})
+
+    def test_links_are_not_readable_by_users(self):
+        """The links hold no company: only the genealogy's own queries, which apply
+        the record rules of lots, read them."""
+        user = self._create_user(
+            "genealogy_links_user",
+            "stock.group_stock_manager,mrp.group_mrp_manager,"
+            "serial_tracking.group_serial_tracking_manager",
+        )
+        with self.assertRaises(AccessError):
+            self.env["serial.genealogy.link"].with_user(user).search_read([], ["lot_id"])
