@@ -55,7 +55,9 @@ class SerialGenealogyLink(models.Model):
     @api.model
     def _flush_sources(self):
         self.env["stock.move.line"].flush_model(["lot_id", "state", "move_id", "quantity"])
-        self.env["stock.move"].flush_model(["production_id", "raw_material_production_id", "state"])
+        self.env["stock.move"].flush_model(
+            ["production_id", "raw_material_production_id", "state", "scrapped"]
+        )
         self.env["mrp.unbuild"].flush_model(["state", "lot_id", "mo_id"])
 
     @api.model
@@ -63,8 +65,9 @@ class SerialGenealogyLink(models.Model):
         """Rebuild the links of ``productions`` (of every order when None) from their
         done move lines, in two statements whatever their number.
 
-        Finished lots taken apart by a done unbuild of the order no longer hold the
-        order's components.
+        Scrap moves that Odoo tags with an order are not part of it, nor are lines
+        corrected down to zero. Finished lots taken apart by a done unbuild of the order
+        (or of no order in particular) no longer hold the order's components.
         """
         if productions is not None and not productions:
             return
@@ -75,6 +78,12 @@ class SerialGenealogyLink(models.Model):
             consumed = produced = SQL("TRUE")
         else:
             ids = sorted(productions.ids)
+            # A real update of the orders' rows: a concurrent refresh of the same orders
+            # then fails to serialize and is retried, instead of committing links
+            # computed from a snapshot that misses the other's changes.
+            cr.execute(
+                SQL("UPDATE mrp_production SET write_date = write_date WHERE id = ANY(%s)", ids)
+            )
             cr.execute(SQL("DELETE FROM serial_genealogy_link WHERE production_id = ANY(%s)", ids))
             consumed = SQL("cm.raw_material_production_id = ANY(%s)", ids)
             produced = SQL("fm.production_id = ANY(%s)", ids)
@@ -87,7 +96,9 @@ class SerialGenealogyLink(models.Model):
                       FROM stock_move cm
                       JOIN stock_move_line cml ON cml.move_id = cm.id
                        AND cml.state = 'done' AND cml.lot_id IS NOT NULL
-                     WHERE cm.raw_material_production_id IS NOT NULL AND %(consumed)s
+                       AND cml.quantity > 0
+                     WHERE cm.raw_material_production_id IS NOT NULL AND NOT cm.scrapped
+                       AND %(consumed)s
                   GROUP BY 1, 2
                 ), produced AS (
                     SELECT fm.production_id, fml.lot_id,
@@ -95,17 +106,18 @@ class SerialGenealogyLink(models.Model):
                            bool_or(EXISTS (
                                SELECT 1 FROM stock_move_line other
                                 WHERE other.move_id = fm.id AND other.state = 'done'
-                                  AND other.lot_id <> fml.lot_id
+                                  AND other.quantity > 0 AND other.lot_id <> fml.lot_id
                            )) AS shares_move
                       FROM stock_move fm
                       JOIN stock_move_line fml ON fml.move_id = fm.id
                        AND fml.state = 'done' AND fml.lot_id IS NOT NULL
+                       AND fml.quantity > 0
                      WHERE fm.production_id IS NOT NULL AND fm.state = 'done'
-                       AND %(produced)s
+                       AND NOT fm.scrapped AND %(produced)s
                        AND NOT EXISTS (
                             SELECT 1 FROM mrp_unbuild u
                              WHERE u.state = 'done' AND u.lot_id = fml.lot_id
-                               AND u.mo_id = fm.production_id
+                               AND (u.mo_id = fm.production_id OR u.mo_id IS NULL)
                        )
                   GROUP BY 1, 2
                 )
@@ -130,3 +142,23 @@ class SerialGenealogyLink(models.Model):
     def _refresh_for_moves(self, moves):
         """Rebuild the links of the orders ``moves`` consume into or produce for."""
         self._refresh(moves.raw_material_production_id | moves.production_id)
+
+    @api.model
+    def _productions_of_lots(self, lots):
+        """The done orders that produced ``lots``."""
+        if not lots:
+            return self.env["mrp.production"]
+        self._flush_sources()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT fm.production_id
+                  FROM stock_move_line fml
+                  JOIN stock_move fm ON fm.id = fml.move_id
+                 WHERE fml.lot_id = ANY(%s) AND fml.state = 'done'
+                   AND fm.production_id IS NOT NULL
+                """,
+                lots.ids,
+            )
+        )
+        return self.env["mrp.production"].browse(row[0] for row in self.env.cr.fetchall())

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 
-# Changes to a done line of a manufacturing order that change what it built from what.
-GENEALOGY_FIELDS = {"lot_id", "quantity", "move_id"}
+# Changes to a done line of a manufacturing order that change what it built from what
+# (choosing another quant sets the lot).
+GENEALOGY_FIELDS = {"lot_id", "quantity", "move_id", "quant_id"}
 
 
 class StockMoveLine(models.Model):

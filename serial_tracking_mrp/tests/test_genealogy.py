@@ -150,6 +150,58 @@ class TestGenealogyLinks(GenealogyCase):
         )
         self.assertEqual(self.board_lot._serial_component_quantities(), {self.chip_a: 5.0})
 
+    def _production_of(self, lot):
+        return self.env["mrp.production"].search([("lot_producing_id", "=", lot.id)])
+
+    def test_component_corrected_to_zero(self):
+        """Done lines cannot be deleted: a wrong component is corrected to zero."""
+        production = self._production_of(self.ph["PH-3"])
+        production.action_toggle_is_locked()
+        battery = production.move_raw_ids.filtered(lambda move: move.product_id == self.battery)
+        battery.move_line_ids.quantity = 0
+        self.assertEqual(self.ph["PH-3"].serial_component_lot_ids, self.board_lot)
+        self.assertFalse(self.bat[3].serial_parent_lot_ids)
+
+    def test_component_lot_changed_by_hand(self):
+        production = self._production_of(self.ph["PH-3"])
+        production.action_toggle_is_locked()
+        battery = production.move_raw_ids.filtered(lambda move: move.product_id == self.battery)
+        battery.move_line_ids.lot_id = self.bat[5]
+        self.assertEqual(self.ph["PH-3"].serial_component_lot_ids, self.bat[5] | self.board_lot)
+        self.assertEqual(self.bat[5].serial_parent_lot_ids, self.ph["PH-3"])
+        self.assertFalse(self.bat[3].serial_parent_lot_ids)
+
+    def test_scrap_from_an_order_is_not_part_of_it(self):
+        """Odoo tags a scrap made from an order's Scrap button with the order; the
+        scrapped unit was not built by it."""
+        production = self._production_of(self.ph1)
+        scrap = self.env["stock.scrap"].create(
+            {
+                "production_id": production.id,
+                "product_id": self.phone.id,
+                "lot_id": self.ph["PH-2"].id,
+                "scrap_qty": 1,
+            }
+        )
+        scrap.do_scrap()
+        self.assertEqual(scrap.state, "done")
+        self.assertEqual(self.ph["PH-2"].serial_component_lot_ids, self.bat[2] | self.board_lot)
+        self.assertEqual(self.bat[1].serial_parent_lot_ids, self.ph1)
+
+    def test_unbuild_of_no_order_breaks_the_link(self):
+        """Odoo unbuilds without an order when the product's bill of materials tracks
+        no component: the unit no longer holds what its order put in it."""
+        box = self.env["product.product"].create({"name": "Kit Box", "is_storable": True})
+        self.boms[self.kit].sequence = 20
+        self._bom(self.kit, [(box, 1)]).sequence = 10
+        unbuild = self.env["mrp.unbuild"].create(
+            {"product_id": self.kit.id, "lot_id": self.kit1.id, "product_qty": 1}
+        )
+        unbuild.action_unbuild()
+        self.assertEqual(unbuild.state, "done")
+        self.assertFalse(self.kit1.serial_component_lot_ids)
+        self.assertNotIn(self.kit1, self.cell_a._serial_genealogy_lots("down"))
+
     def test_links_are_not_readable_by_users(self):
         """The links hold no company: only the genealogy's own queries, which apply
         the record rules of lots, read them."""
