@@ -97,7 +97,7 @@ class SerialGenealogyLink(models.Model):
                       JOIN stock_move_line cml ON cml.move_id = cm.id
                        AND cml.state = 'done' AND cml.lot_id IS NOT NULL
                        AND cml.quantity > 0
-                     WHERE cm.raw_material_production_id IS NOT NULL AND NOT cm.scrapped
+                     WHERE cm.raw_material_production_id IS NOT NULL AND cm.scrapped IS NOT TRUE
                        AND %(consumed)s
                   GROUP BY 1, 2
                 ), produced AS (
@@ -113,7 +113,7 @@ class SerialGenealogyLink(models.Model):
                        AND fml.state = 'done' AND fml.lot_id IS NOT NULL
                        AND fml.quantity > 0
                      WHERE fm.production_id IS NOT NULL AND fm.state = 'done'
-                       AND NOT fm.scrapped AND %(produced)s
+                       AND fm.scrapped IS NOT TRUE AND %(produced)s
                        AND NOT EXISTS (
                             SELECT 1 FROM mrp_unbuild u
                              WHERE u.state = 'done' AND u.lot_id = fml.lot_id
