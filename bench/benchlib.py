@@ -6,6 +6,7 @@ fresh databases, and report wall time, SQL query count and their ratio.
 
 import argparse
 import gc
+import inspect
 import os
 import statistics
 import sys
@@ -201,7 +202,13 @@ def compare(odoo, bare, addon, scenario, n, repeat):
     ``offset`` varies the serial numbers from run to run. Each measured run starts on
     a freshly vacuumed database (see :func:`vacuum`). Returns the bare and addon
     results.
+
+    A scenario written as a generator yields once its unmeasured setup is done and
+    after each measured phase, and returns its results: the two sides then run in
+    lockstep (see :func:`lockstep`).
     """
+    if inspect.isgeneratorfunction(scenario):
+        return _compare_lockstep(odoo, bare, addon, scenario, n, repeat)
 
     def measured(registry, with_addon):
         def run(i):
@@ -219,6 +226,54 @@ def compare(odoo, bare, addon, scenario, n, repeat):
             lambda: scenario(odoo, addon, WARMUP_UNITS, True, 0),
         ],
     )
+
+
+def _compare_lockstep(odoo, bare, addon, scenario, n, repeat):
+    for registry, with_addon in ((bare, False), (addon, True)):
+        finish(scenario(odoo, registry, WARMUP_UNITS, with_addon, 0))
+    bare_runs, addon_runs = [], []
+    for i in range(repeat):
+        vacuum(odoo, bare)
+        vacuum(odoo, addon)
+        runs = [
+            scenario(odoo, bare, n, False, i * n),
+            scenario(odoo, addon, n, True, i * n),
+        ]
+        first, second = runs[:: -1 if i % 2 else 1]
+        results = lockstep(first, second)
+        bare_result, addon_result = results[:: -1 if i % 2 else 1]
+        bare_runs.append(bare_result)
+        addon_runs.append(addon_result)
+    return bare_runs, addon_runs
+
+
+def lockstep(first, second):
+    """Run two scenario generators phase by phase: setup of both, then each measured
+    phase of ``first`` right before the same phase of ``second``.
+
+    The machine's speed drifts over tens of seconds (other virtual machines on the
+    same host): a phase measured right next to its counterpart sees the same spell,
+    where whole runs one after the other would not. Returns both generators' values.
+    """
+    values = {}
+    steps = {0: first, 1: second}
+    while steps:
+        for key, step in list(steps.items()):
+            try:
+                next(step)
+            except StopIteration as stop:
+                values[key] = stop.value
+                del steps[key]
+    return values[0], values[1]
+
+
+def finish(steps):
+    """Run the scenario generator ``steps`` to its end and return its value."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
 
 
 @contextmanager
@@ -256,8 +311,12 @@ def report(title, rows):
     its addon columns are printed.
 
     Columns: wall time, CPU time of the Odoo process and SQL queries (medians of the
-    runs), then the ratio of the fastest wall times: noise from a shared machine only
-    ever adds time, so the minimum is the steadier estimate of what the code costs.
+    runs) and the ratios of those medians; then the medians of the paired ratios
+    (run i of the addon over run i of bare Odoo, which ran right before or after it,
+    so that a slow spell of the machine weighs on both sides of one pair rather than
+    on one side's median); then the ratio of the fastest wall times: noise from a
+    shared machine only ever adds time, so the minimum is the steadier estimate of
+    what the code costs.
     """
     print(f"\n{title}")
     columns = [
@@ -270,6 +329,8 @@ def report(title, rows):
         ("bare q", 9),
         ("addon q", 9),
         ("ratio", 8),
+        ("paired", 8),
+        ("paired cpu", 11),
         ("best ratio", 11),
     ]
     header = f"{'measure':<26}" + "".join(" " + name.rjust(width - 1) for name, width in columns)
@@ -295,6 +356,7 @@ def report(title, rows):
             continue
         bt, bc, bq = (median(bare, key) for key in ("time", "cpu", "queries"))
         best = ratio(min(r["time"] for r in addon), min(r["time"] for r in bare))
+        paired = [paired_ratio(bare, addon, key) for key in ("time", "cpu")]
         line(
             label,
             [
@@ -307,6 +369,13 @@ def report(title, rows):
                 f"{bq:.0f}",
                 f"{aq:.0f}",
                 ratio(aq, bq),
+                *paired,
                 best,
             ],
         )
+
+
+def paired_ratio(bare, addon, key):
+    """Median of run i of the addon over run i of bare Odoo, formatted like a ratio."""
+    pairs = [a[key] / b[key] for b, a in zip(bare, addon, strict=False) if b[key] >= 0.005]
+    return f"{statistics.median(pairs):.3f}" if pairs else ""

@@ -124,6 +124,7 @@ def serial_lines(env, picking, serials):
 
 
 def run_validate(odoo, registry, n, with_addon, offset):
+    """One receipt validated; yields after the setup and after the measured phase."""
     serials = [imei(offset + i) for i in range(n)]
     result = {}
     with registry.cursor() as cr:
@@ -131,6 +132,7 @@ def run_validate(odoo, registry, n, with_addon, offset):
         picking = prepare(env, n, with_addon)
         serial_lines(env, picking, serials)
         benchlib.analyze(env)
+        yield
         with benchlib.measure(result):
             picking.button_validate()
             env.flush_all()

@@ -38,6 +38,7 @@ def stock_units(env, n, with_addon, offset):
 
 
 def run(odoo, registry, n, with_addon, offset):
+    """One order to delivery; yields after the setup and after each measured phase."""
     results = {"order": {}, "confirm": {}, "deliver": {}}
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -47,17 +48,20 @@ def run(odoo, registry, n, with_addon, offset):
         line = {"product_id": product.id, "product_uom_qty": n}
         if with_addon:
             line["serial_lot_ids"] = [(6, 0, lots.ids)]
+        yield
         with benchlib.measure(results["order"]):
             order = env["sale.order"].create(
                 {"partner_id": partner.id, "order_line": [(0, 0, line)]}
             )
             env.flush_all()
+        yield
         with benchlib.measure(results["confirm"]):
             order.action_confirm()
             env.flush_all()
         picking = order.picking_ids
         assert len(picking.move_line_ids) == n, len(picking.move_line_ids)
         benchlib.analyze(env)
+        yield
         with benchlib.measure(results["deliver"]):
             picking.move_ids.picked = True
             picking.button_validate()

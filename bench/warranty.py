@@ -26,6 +26,7 @@ BARE_MODULES = benchlib.addon_depends()
 
 
 def deliver(odoo, registry, n, with_addon, offset):
+    """One delivery validated; yields after the setup and after the measured phase."""
     result = {}
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -68,6 +69,7 @@ def deliver(odoo, registry, n, with_addon, offset):
         picking.action_assign()
         picking.move_ids.picked = True
         benchlib.analyze(env)
+        yield
         with benchlib.measure(result):
             picking.button_validate()
             env.flush_all()

@@ -37,13 +37,11 @@ class StockMove(models.Model):
     def _action_done(self, cancel_backorder=False):
         self._serial_check_captured_lines()
         moves = super()._action_done(cancel_backorder=cancel_backorder)
-        done_moves = moves.filtered(lambda m: m.state == "done")
-        serial_product_ids = set(
-            done_moves.product_id.filtered(lambda p: p.tracking == "serial").ids
+        serial_moves = moves.filtered(
+            lambda m: m.state == "done" and m.product_id.tracking == "serial"
         )
-        done_lines = done_moves.move_line_ids.filtered(
-            lambda ml: ml.state == "done" and ml.lot_id and ml.product_id.id in serial_product_ids
-        )
+        # A line's state is its move's: the lines of done moves are done.
+        done_lines = serial_moves.move_line_ids.filtered(lambda ml: ml.lot_id)
         if done_lines:
             done_lines._serial_after_done()
         return moves

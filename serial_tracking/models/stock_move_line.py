@@ -15,7 +15,11 @@ class StockMoveLine(models.Model):
 
     def _serial_lines_leaving(self):
         usages = self._serial_blocked_dest_usages()
-        return self.filtered(lambda ml: ml.lot_id and ml.location_dest_id.usage in usages)
+        # Destinations first: a receipt's thousands of lines share one or two.
+        leaving = set(self.location_dest_id.filtered(lambda loc: loc.usage in usages).ids)
+        if not leaving:
+            return self.browse()
+        return self.filtered(lambda ml: ml.location_dest_id.id in leaving and ml.lot_id)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -85,11 +89,13 @@ class StockMoveLine(models.Model):
 
     def _serial_check_done_lines(self):
         self._serial_lines_leaving().lot_id._serial_check_not_blocked(self.env._("delivered"))
+        stock_usages = ("internal", "transit")
+        outside = set(self.location_id.filtered(lambda loc: loc.usage not in stock_usages).ids)
+        inside = set(self.location_dest_id.filtered(lambda loc: loc.usage in stock_usages).ids)
+        if not (outside and inside):
+            return
         incoming = self.filtered(
-            lambda ml: (
-                ml.location_id.usage not in ("internal", "transit")
-                and ml.location_dest_id.usage in ("internal", "transit")
-            )
+            lambda ml: ml.location_id.id in outside and ml.location_dest_id.id in inside
         )
         incoming.lot_id._serial_check_not_lost()
 
