@@ -123,6 +123,10 @@ class StockMoveLine(models.Model):
 
     def _serial_update_ownership(self):
         """Deliveries open the customer's ownership, returns from customers close it."""
+        if not (self.location_id | self.location_dest_id).filtered(
+            lambda loc: loc.usage == "customer"
+        ):
+            return  # no line goes to or comes from a customer: skip the line scan
         sales, returns = {}, {}
         pickings = {}
         for lot_id, ml in self._serial_last_lines().items():
