@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib  # noqa: E402
 
-# Bare Odoo is the addon's own dependencies (stock, sale_stock -> stock_account, repair,
+# Bare Odoo is the addon's own dependencies (stock, sale_stock -> stock_account,
 # portal): stock_account values every receipt, so comparing with `stock` alone would
 # charge the addon for Odoo's valuation layers.
 BARE_MODULES = benchlib.addon_depends()
