@@ -117,6 +117,7 @@ class StockLot(models.Model):
         string="Blocked",
         compute="_compute_serial_blocked",
         store=True,
+        precompute=True,
         index=True,
         help="The unit may not be reserved, sold or delivered.",
     )
@@ -175,6 +176,7 @@ class StockLot(models.Model):
         string="Covered Since",
         compute="_compute_serial_warranty",
         store=True,
+        precompute=True,
         index=True,
         help="First day of the latest uninterrupted warranty cover of the unit.",
     )
@@ -182,6 +184,7 @@ class StockLot(models.Model):
         string="Warranty Until",
         compute="_compute_serial_warranty",
         store=True,
+        precompute=True,
         index=True,
         help="Last day covered (included): end of the latest coverage, followed by the "
         "extensions that continue it.",
@@ -189,6 +192,7 @@ class StockLot(models.Model):
     serial_warranty_gapped = fields.Boolean(
         compute="_compute_serial_warranty",
         store=True,
+        precompute=True,
         help="Technical: an earlier cover of the unit ended before the latest one started.",
     )
 
@@ -731,7 +735,54 @@ class StockLot(models.Model):
                 entries.append((product, vals["name"], company))
         if entries and not self._serial_skip_validation():
             self._serial_raise_problems(self._serial_check_entries(entries))
-        return super().create(vals_list)
+        lots = super().create(vals_list)
+        # Recall lines given at creation (system code only): their campaign decides.
+        recalled = [
+            lot
+            for lot, vals in zip(lots, vals_list, strict=True)
+            if vals.get("serial_recall_line_ids")
+        ]
+        if recalled:
+            self.env.add_to_compute(self._fields["serial_blocked"], self.concat(*recalled))
+        return lots
+
+    def _add_precomputed_values(self, vals_list):
+        # The ORM precomputes on a new record per unit: for a receipt of thousands of
+        # serials that costs as much again as creating them. Most values follow from
+        # the create values alone.
+        self._serial_fill_new_unit_values(vals_list)
+        return super()._add_precomputed_values(vals_list)
+
+    @api.model
+    def _serial_fill_new_unit_values(self, vals_list):
+        """Complete ``vals_list`` (with defaults) with the precomputed values a new
+        unit gets from its own values: no coverage yet, blocked by its theft/loss
+        state or quarantine only, its unique key once its company is known.
+
+        What does not follow (a product of one company without company given, or
+        coverages given) is left to the ORM.
+        """
+        products = self.env["product.product"].browse(
+            {vals["product_id"] for vals in vals_list if vals.get("product_id")}
+        )
+        by_id = {product.id: product for product in products}
+        for vals in vals_list:
+            vals["serial_blocked"] = bool(
+                vals.get("serial_quarantine")
+                or vals.get("serial_loss_state", "none") not in ("none", False)
+            )
+            if not vals.get("serial_warranty_ids"):
+                vals["serial_warranty_start"] = vals["serial_warranty_end"] = False
+                vals["serial_warranty_gapped"] = False
+            product = by_id.get(vals.get("product_id"))
+            if product is None:
+                continue
+            if "company_id" not in vals and not product.company_id:
+                vals["company_id"] = False  # as _compute_company_id: the product's
+            if "company_id" in vals:
+                vals["serial_unique_key"] = self._serial_key(
+                    product, vals["company_id"], vals.get("name")
+                )
 
     def write(self, vals):
         self._serial_check_protected_write(vals)

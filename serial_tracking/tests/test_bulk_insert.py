@@ -66,10 +66,12 @@ class TestBulkInsert(SerialTrackingCase):
         self.assertEqual(self.lots.mapped("serial_warranty_end"), coverages.mapped("date_end"))
 
     def test_refuses_computed_fields_and_checks_rights(self):
-        with self.assertRaisesRegex(ValueError, "stock.lot.serial_blocked is computed"):
+        with self.assertRaisesRegex(
+            ValueError, "res.partner.commercial_partner_id is computed after insertion"
+        ):
             insert_rows(
-                self.env["stock.lot"],
-                [{"name": "BULK-X", "product_id": self.product_free.id, "serial_blocked": True}],
+                self.env["res.partner"],
+                [{"name": "BULK-X", "commercial_partner_id": self.customer.id}],
             )
         # A precomputed field that is not a related one is taken as given: every row
         # must give it.

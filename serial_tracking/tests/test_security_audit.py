@@ -84,6 +84,74 @@ class TestSecurityAudit(SerialTrackingCase):
         lot = Lot.create({"name": "AUD-NEW", "product_id": self.product_free.id})
         self.assertEqual((lot.serial_state, lot.serial_loss_state), ("new", "none"))
 
+    def test_computed_columns_given_at_creation_are_ignored(self):
+        # They are filled before the INSERT (precomputed): from the unit's own values,
+        # never from what the client sends.
+        given = {
+            "serial_blocked": True,
+            "serial_unique_key": "P|0|0|forged",
+            "serial_warranty_start": "2020-01-01",
+            "serial_warranty_end": "2099-12-31",
+            "serial_warranty_gapped": True,
+        }
+        lot = (
+            self.env["stock.lot"]
+            .with_user(self.stock_manager)
+            .create({"name": "AUD-FORGED", "product_id": self.product_free.id, **given})
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT serial_blocked, serial_unique_key, serial_warranty_start,"
+            " serial_warranty_end, serial_warranty_gapped FROM stock_lot WHERE id = %s",
+            [lot.id],
+        )
+        self.assertEqual(
+            self.env.cr.fetchone(),
+            (False, f"P|{self.product_free.id}|0|AUD-FORGED", None, None, False),
+        )
+        self.assertEqual(lot.serial_warranty_state, "none")
+        with self.assertRaisesRegex(ValidationError, "AUD-FORGED"):
+            self.env["stock.lot"].with_user(self.stock_manager).create(
+                {"name": "AUD-FORGED", "product_id": self.product_free.id}
+            )
+
+    def test_units_created_blocked_by_the_system_are_blocked(self):
+        Lot = self.env["stock.lot"].sudo()
+        stolen = Lot.create(
+            {"name": "AUD-SYS-1", "product_id": self.product_free.id, "serial_loss_state": "stolen"}
+        )
+        held = Lot.create(
+            {"name": "AUD-SYS-2", "product_id": self.product_free.id, "serial_quarantine": True}
+        )
+        plain = Lot.create({"name": "AUD-SYS-3", "product_id": self.product_free.id})
+        recall = self.env["serial.recall"].create(
+            {
+                "title": "Cells overheat",
+                "reason": "Defective batch.",
+                "product_ids": [Command.set(self.product_free.ids)],
+            }
+        )
+        recalled = Lot.create(
+            {
+                "name": "AUD-SYS-4",
+                "product_id": self.product_free.id,
+                "serial_recall_line_ids": [
+                    Command.create(
+                        {
+                            "recall_id": recall.id,
+                            "product_id": self.product_free.id,
+                            "blocking": True,
+                        }
+                    )
+                ],
+            }
+        )
+        self.assertEqual(
+            (stolen + held + plain + recalled).mapped("serial_blocked"), [True, True, False, True]
+        )
+        with self.assertRaisesRegex(UserError, "AUD-SYS-2"):
+            self._deliver(held)
+
     def test_computed_states_of_warranty_and_order_lines_are_not_writable(self):
         term = self.env["serial.warranty.term"].create({"name": "1 year", "duration": 1})
         coverage = self.env["serial.warranty"]._serial_create(
