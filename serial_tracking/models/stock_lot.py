@@ -736,15 +736,28 @@ class StockLot(models.Model):
         if entries and not self._serial_skip_validation():
             self._serial_raise_problems(self._serial_check_entries(entries))
         lots = super().create(vals_list)
-        # Recall lines given at creation (system code only): their campaign decides.
-        recalled = [
+        # Created unblocked (see _serial_fill_new_unit_values): the units given a
+        # blocking source are computed now that they exist, by the one block rule.
+        sourced = [
             lot
             for lot, vals in zip(lots, vals_list, strict=True)
-            if vals.get("serial_recall_line_ids")
+            if self._serial_block_sources_given(vals)
         ]
-        if recalled:
-            self.env.add_to_compute(self._fields["serial_blocked"], self.concat(*recalled))
+        if sourced:
+            self.env.add_to_compute(self._fields["serial_blocked"], self.concat(*sourced))
         return lots
+
+    @api.model
+    def _serial_block_sources_given(self, vals):
+        """Whether create ``vals`` set one of the fields the block flag depends on
+        (theft/loss state, quarantine, recall lines, or any an extension adds)."""
+        for path in self.pool.field_depends[self._fields["serial_blocked"]]:
+            field = self._fields[path.split(".")[0]]
+            value = vals.get(field.name)
+            default = field.default(self) if callable(field.default) else field.default
+            if value and value != default:
+                return True
+        return False
 
     def _add_precomputed_values(self, vals_list):
         # The ORM precomputes on a new record per unit: for a receipt of thousands of
@@ -756,8 +769,9 @@ class StockLot(models.Model):
     @api.model
     def _serial_fill_new_unit_values(self, vals_list):
         """Complete ``vals_list`` (with defaults) with the precomputed values a new
-        unit gets from its own values: no coverage yet, blocked by its theft/loss
-        state or quarantine only, its unique key once its company is known.
+        unit gets from its own values: no coverage yet, not blocked (``create``
+        computes the flag of the units given a blocking source), its unique key once
+        its company is known.
 
         What does not follow (a product of one company without company given, or
         coverages given) is left to the ORM.
@@ -767,10 +781,7 @@ class StockLot(models.Model):
         )
         by_id = {product.id: product for product in products}
         for vals in vals_list:
-            vals["serial_blocked"] = bool(
-                vals.get("serial_quarantine")
-                or vals.get("serial_loss_state", "none") not in ("none", False)
-            )
+            vals["serial_blocked"] = False
             if not vals.get("serial_warranty_ids"):
                 vals["serial_warranty_start"] = vals["serial_warranty_end"] = False
                 vals["serial_warranty_gapped"] = False
