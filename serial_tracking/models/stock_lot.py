@@ -6,7 +6,7 @@ from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, create_index, format_date
-from odoo.tools.sql import column_exists, create_column, escape_psql, table_exists
+from odoo.tools.sql import column_exists, create_column, drop_index, escape_psql, table_exists
 
 from ..hooks import SERIAL_NAME_INDEX
 from ..tools import guard, identifiers
@@ -118,7 +118,6 @@ class StockLot(models.Model):
         compute="_compute_serial_blocked",
         store=True,
         precompute=True,
-        index=True,
         help="The unit may not be reserved, sold or delivered.",
     )
     # Not stored: the text is written in the language of whoever reads it.
@@ -287,6 +286,13 @@ class StockLot(models.Model):
             self._table,
             ["id"],
             where="serial_warranty_gapped",
+        )
+        # Blocked units are few, and reservations look them up. An index over every
+        # unit's flag would be written at each move of each unit for no use, so only
+        # the blocked ones are indexed (earlier installations have the full index).
+        drop_index(self.env.cr, "stock_lot__serial_blocked_index", self._table)
+        create_index(
+            self.env.cr, "stock_lot_serial_blocked_idx", self._table, ["id"], where="serial_blocked"
         )
         return res
 

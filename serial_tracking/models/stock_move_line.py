@@ -161,11 +161,15 @@ class StockMoveLine(models.Model):
         """
         if not self.product_id.serial_warranty_term_id:
             return  # none of these products has a standard coverage: skip the line scan
-        lines = self._serial_delivered_lines().filtered(
-            lambda ml: ml.product_id.serial_warranty_term_id and ml._serial_customer()
-        )
-        if not lines:
+        customers = {}  # line: customer, asked once per line
+        for ml in self._serial_delivered_lines():
+            if ml.product_id.serial_warranty_term_id:
+                customer = ml._serial_customer()
+                if customer:
+                    customers[ml] = customer
+        if not customers:
             return
+        lines = self.browse(ml.id for ml in customers)
         Warranty = self.env["serial.warranty"].sudo()
         open_coverage = Warranty.search(
             [("lot_id", "in", lines.lot_id.ids), ("state", "in", ("pending", "active"))]
@@ -181,8 +185,8 @@ class StockMoveLine(models.Model):
         ).grouped("sale_line_id")
         to_unlink = Warranty.browse()
         vals_list = []
-        for ml in lines:
-            partner = ml._serial_customer().commercial_partner_id
+        for ml, customer in customers.items():
+            partner = customer.commercial_partner_id
             current = open_coverage.get(ml.lot_id)
             if current:
                 current.filtered("transferable")._serial_set_partner(partner)

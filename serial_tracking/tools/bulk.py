@@ -1,5 +1,7 @@
 """Set-based insertion of history rows the system writes by the thousand."""
 
+from collections import defaultdict
+
 from odoo.osv import expression
 from odoo.tools import SQL, split_every
 
@@ -50,25 +52,26 @@ def insert_rows(model, rows):
     columns = [*fnames, "create_uid", "create_date", "write_uid", "write_date"]
     ids = []
     for batch in split_every(INSERT_BATCH_SIZE, rows):
-        values = [
-            (
-                *(
-                    field.convert_to_column_insert(row.get(field.name), model, row)
-                    for field in fields
-                ),
-                env.uid,
-                now,
-                env.uid,
-                now,
+        # One array per column, unnested in the database: the driver quotes a list in
+        # C, where a tuple per row would be quoted value by value in Python.
+        arrays = [
+            SQL(
+                "%s::%s[]",
+                [field.convert_to_column_insert(row.get(field.name), model, row) for row in batch],
+                SQL(field.column_type[1]),
             )
-            for row in batch
+            for field in fields
         ]
         env.cr.execute(
             SQL(
-                "INSERT INTO %s (%s) VALUES %s RETURNING id",
+                "INSERT INTO %s (%s) SELECT *, %s, %s, %s, %s FROM unnest(%s) RETURNING id",
                 SQL.identifier(model._table),
                 SQL(", ").join(map(SQL.identifier, columns)),
-                SQL(", ").join(values),
+                env.uid,
+                now,
+                env.uid,
+                now,
+                SQL(", ").join(arrays),
             )
         )
         ids.extend(row[0] for row in env.cr.fetchall())
@@ -89,7 +92,7 @@ def insert_rows(model, rows):
         records.modified(fnames, create=True)
     records._validate_fields(fnames)
     if model._check_company_auto:
-        check_company(records, fnames)
+        check_company(records, fnames, rows)
     return records
 
 
@@ -120,12 +123,14 @@ def _add_related_values(model, rows):
     return rows
 
 
-def check_company(records, fnames):
-    """Set-based ``records._check_company(fnames)`` for records with a ``company_id``.
+def check_company(records, fnames, rows):
+    """Set-based ``records._check_company(fnames)`` for inserted records with a
+    ``company_id``; ``rows`` are their inserted values, in the same order.
 
     The core check builds and evaluates a domain per record and field; here the linked
-    records of all the records of one company are checked together. Any inconsistency
-    is reported by the core check, run on the records of that company.
+    records of all the records of one company are checked together, their ids taken
+    from the rows. Any inconsistency is reported by the core check, run on the records
+    of that company.
     """
     if "company_id" not in records._fields or records._name == "res.company":
         records._check_company(fnames)
@@ -140,13 +145,20 @@ def check_company(records, fnames):
     if any(field.company_dependent for field in fields):
         records._check_company(fnames)  # checked against the current company instead
         return
+    # Only many2one fields have a column, so only they can be given by a row.
+    fields = [field for field in fields if field.type == "many2one"]
     if not fields:
         return
-    for company, company_records in records.grouped("company_id").items():
+    linked_ids = defaultdict(lambda: defaultdict(set))  # {company id: {field: ids}}
+    for row in rows:
+        by_field = linked_ids[row.get("company_id") or False]
         for field in fields:
-            linked = company_records.sudo()[field.name]
-            if not linked:
-                continue
+            if row.get(field.name):
+                by_field[field].add(row[field.name])
+    for company_id, by_field in linked_ids.items():
+        company = records.env["res.company"].browse(company_id)
+        for field, ids in by_field.items():
+            linked = records.env[field.comodel_name].sudo().browse(ids)
             domain = linked._check_company_domain(company)
             if not domain:
                 continue
@@ -156,4 +168,7 @@ def check_company(records, fnames):
                 expression.AND([[("id", "in", linked.ids)], domain])
             )
             if matching != len(linked):
+                company_records = records.filtered(
+                    lambda record, company=company: record.company_id == company
+                )
                 company_records._check_company([field.name])
