@@ -42,6 +42,8 @@ class ResCompany(models.Model):
         string="Email Owners Before Warranty Ends",
         help="Also email the owner of the unit when the reminder is scheduled.",
     )
+    # Technical: what the company's dates are computed in (see _serial_tz).
+    serial_tz = fields.Char(string="Serial Time Zone", compute="_compute_serial_tz")
     serial_warranty_responsible_id = fields.Many2one(
         "res.users",
         string="Warranty Responsible",
@@ -142,12 +144,18 @@ class ResCompany(models.Model):
         return local_date(value, self._serial_tz())
 
     def _serial_tz(self):
-        """The company's time zone (UTC if none), from the cached map of every
-        company's: stock clears the cache of records at each validated transfer, and
-        reading the whole company and partner again costs more than the date itself."""
-        if not self:
-            return "UTC"
+        """The company's time zone (UTC if none)."""
+        return self.serial_tz if self else "UTC"
+
+    @api.depends("partner_id.tz")
+    def _compute_serial_tz(self):
+        # From the cached map of every company's: stock clears the cache of records at
+        # each validated transfer, and reading the whole company and partner again
+        # costs more than the dates they are needed for. Kept in the record cache, the
+        # value costs a field read per date instead of a cache lookup.
         timezones = self._serial_timezones()
-        if self._origin.id in timezones:
-            return timezones[self._origin.id] or "UTC"
-        return self.partner_id.tz or "UTC"  # a company not saved yet
+        for company in self:
+            if company._origin.id in timezones:
+                company.serial_tz = timezones[company._origin.id] or "UTC"
+            else:
+                company.serial_tz = company.partner_id.tz or "UTC"  # not saved yet

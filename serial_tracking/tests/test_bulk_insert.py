@@ -55,6 +55,28 @@ class TestBulkInsert(SerialTrackingCase):
         self.assertEqual(ownership.company_id, self.company)
         self.assertEqual(self.lots[0].serial_ownership_ids, ownership)
 
+    def test_text_is_stored_as_written(self):
+        # Rows go to the database as one array per column: quotes, backslashes, line
+        # breaks, braces and commas in a text, or a value missing in one row only, must
+        # come back as written.
+        notes = ['O\'Brien said "mine" \\ {1,2}', False, "première ligne\nseconde, ligne"]
+        ownerships = insert_rows(
+            self.env["serial.ownership"].sudo(),
+            [
+                {
+                    "lot_id": lot.id,
+                    "partner_id": self.customer.id,
+                    "origin": "registration",
+                    "date_start": fields.Datetime.now(),
+                    "note": note,
+                }
+                for lot, note in zip(self.lots, notes, strict=True)
+            ],
+        )
+        ownerships.invalidate_recordset()
+        self.assertEqual(ownerships.mapped("note"), notes)
+        self.assertEqual(ownerships.lot_id, self.lots)
+
     def test_computed_dependents_follow_inserted_coverage(self):
         self.product_free.serial_warranty_term_id = self._term(self.company)
         self.assertEqual(set(self.lots.mapped("serial_warranty_state")), {"none"})
