@@ -77,6 +77,33 @@ class TestBulkInsert(SerialTrackingCase):
         self.assertEqual(ownerships.mapped("note"), notes)
         self.assertEqual(ownerships.lot_id, self.lots)
 
+    def test_inserted_values_are_not_read_back(self):
+        # Thousands of new rows: their values are cached from the rows, not fetched
+        # again, while the history cached on their units is refreshed.
+        self.assertFalse(self.lots.serial_ownership_ids)
+        ownerships = insert_rows(
+            self.env["serial.ownership"].sudo(),
+            [
+                {
+                    "lot_id": lot.id,
+                    "partner_id": self.customer.id,
+                    "origin": "registration",
+                    "date_start": fields.Datetime.now(),
+                }
+                for lot in self.lots
+            ],
+        )
+        with self.assertQueryCount(0):
+            self.assertEqual(ownerships.lot_id, self.lots)
+            self.assertEqual(ownerships.partner_id, self.customer)
+            # Columns no row gives are empty, in the cache as in the database.
+            self.assertEqual(ownerships.mapped("date_end"), [False] * 3)
+            self.assertEqual(ownerships.mapped("note"), [False] * 3)
+        self.assertEqual(self.lots.serial_ownership_ids, ownerships)
+        ownerships.invalidate_recordset()
+        self.assertEqual(ownerships.mapped("date_end"), [False] * 3)
+        self.assertEqual(ownerships.mapped("note"), [False] * 3)
+
     def test_computed_dependents_follow_inserted_coverage(self):
         self.product_free.serial_warranty_term_id = self._term(self.company)
         self.assertEqual(set(self.lots.mapped("serial_warranty_state")), {"none"})

@@ -2,12 +2,27 @@
 
 from collections import defaultdict
 
+from odoo.models import LOG_ACCESS_COLUMNS
 from odoo.osv import expression
 from odoo.tools import SQL, split_every
 
 # Rows per INSERT statement: large enough to keep round trips few, small enough to
 # keep each statement's parameters in a reasonable amount of memory.
 INSERT_BATCH_SIZE = 1000
+
+# Field types whose empty value is the same in the cache as read from a NULL column.
+PLAIN_TYPES = {
+    "boolean",
+    "char",
+    "date",
+    "datetime",
+    "float",
+    "integer",
+    "many2one",
+    "monetary",
+    "selection",
+    "text",
+}
 
 
 def insert_rows(model, rows):
@@ -57,7 +72,14 @@ def insert_rows(model, rows):
         arrays = [
             SQL(
                 "%s::%s[]",
-                [field.convert_to_column_insert(row.get(field.name), model, row) for row in batch],
+                _convert_column(
+                    field,
+                    [row.get(field.name) for row in batch],
+                    lambda value, row, field=field: field.convert_to_column_insert(
+                        value, model, row
+                    ),
+                    batch,
+                ),
                 SQL(field.column_type[1]),
             )
             for field in fields
@@ -76,17 +98,25 @@ def insert_rows(model, rows):
         )
         ids.extend(row[0] for row in env.cr.fetchall())
     records = model.browse(ids)
-    # The rows hold what was inserted: cache it, as create() does, so that the checks
-    # below and the caller do not fetch thousands of new rows back.
-    for field in fields:
-        env.cache.update(
-            records, field, [field.convert_to_cache(row.get(field.name), records) for row in rows]
-        )
-    # One2many fields pointing at the new rows may be cached: read them again.
+    # One2many fields pointing at the new rows may be cached: read them again. First,
+    # as this also drops the cached values of the new rows' many2one fields.
     for field in fields:
         inverses = model.pool.field_inverses[field]
         if inverses:
             env[field.comodel_name].invalidate_model([inverse.name for inverse in inverses])
+    # The rows hold what was inserted: cache it, as create() does, so that the checks
+    # below and the caller do not fetch thousands of new rows back.
+    for field in fields:
+        values = _convert_column(
+            field,
+            [row.get(field.name) for row in rows],
+            lambda value, _row, field=field: field.convert_to_cache(value, records),
+            rows,
+        )
+        env.cache.update(records, field, values)
+    # The other plain columns are empty: Odoo gives its columns no database default.
+    for field in _empty_fields(model, fnames):
+        env.cache.update(records, field, [field.convert_to_cache(False, records)] * len(rows))
     # Given precomputed values are final, as in create(): not recomputed, not rewritten.
     with env.protecting(protected, records):
         records.modified(fnames, create=True)
@@ -94,6 +124,33 @@ def insert_rows(model, rows):
     if model._check_company_auto:
         check_company(records, fnames, rows)
     return records
+
+
+def _empty_fields(model, fnames):
+    """The plain stored fields of ``model`` that rows giving ``fnames`` leave empty."""
+    given = {"id", *fnames, *LOG_ACCESS_COLUMNS}
+    return [
+        field
+        for field in model._fields.values()
+        if field.type in PLAIN_TYPES
+        and field.store
+        and field.name not in given
+        and not (field.compute or field.translate or field.company_dependent)
+    ]
+
+
+def _convert_column(field, values, convert, rows):
+    """``[convert(value, row)]`` for a column of ``field`` (one value per row).
+
+    A column repeats the same few values (one customer, one product, one date for a
+    whole delivery). Plain values do not depend on their row: each distinct one is
+    converted once.
+    """
+    if field.type not in PLAIN_TYPES:
+        return [convert(value, row) for value, row in zip(values, rows, strict=True)]
+    keys = list(zip(map(type, values), values, strict=True))  # True and 1 differ
+    converted = {key: convert(key[1], None) for key in dict.fromkeys(keys)}
+    return [converted[key] for key in keys]
 
 
 def _add_related_values(model, rows):
@@ -115,11 +172,15 @@ def _add_related_values(model, rows):
         sources = model.env[source_field.comodel_name].browse(source_ids)
         if field.compute_sudo:
             sources = sources.sudo()
-        for row in rows:
-            value = sources.browse(row.get(first) or ()).with_prefetch(sources._prefetch_ids)
+        # Once per source, not once per row.
+        values = {}
+        for source in [*sources, sources.browse()]:  # the empty source too
+            value = source
             for name in path:
                 value = value[name]
-            row[field.name] = field.convert_to_write(value, model)
+            values[source.id] = field.convert_to_write(value, model)
+        for row in rows:
+            row[field.name] = values[row.get(first) or False]
     return rows
 
 

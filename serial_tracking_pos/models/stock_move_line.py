@@ -34,42 +34,49 @@ class StockMoveLine(models.Model):
     def _serial_pos_key(self, product_id, serial, sold):
         return f"{product_id}|{int(sold)}|{serial}"
 
-    def _serial_customer(self):
-        return super()._serial_customer() or self._serial_pos_order().partner_id
+    def _serial_customers(self):
+        customers = super()._serial_customers()
+        if not self._serial_from_till():
+            return customers
+        for ml in self:
+            if ml.id not in customers:
+                partner = ml._serial_pos_order().partner_id
+                if partner:
+                    customers[ml.id] = partner
+        return customers
 
-    def _serial_update_warranties(self):
-        super()._serial_update_warranties()
-        if not self._serial_pos_orders() and not self.picking_id.pos_order_id:
-            return
+    def _serial_from_till(self):
+        """Whether some lines of ``self`` may belong to POS orders (cheap check)."""
+        return bool(self._serial_pos_orders() or self.picking_id.pos_order_id)
+
+    def _serial_warranty_lines(self, customers):
+        lines = super()._serial_warranty_lines(customers)
+        if not self._serial_from_till():
+            return lines
         # A till sells to passers-by too: their units get their coverage without an
         # owner, who may register the unit later.
-        lines = self._serial_delivered_lines().filtered(
+        return lines | self.filtered(
             lambda ml: (
-                ml.product_id.serial_warranty_term_id
-                and not ml._serial_customer()
+                ml.id not in customers
+                and ml.product_id.serial_warranty_term_id
                 and ml._serial_pos_order()
             )
         )
-        if not lines:
-            return
-        Warranty = self.env["serial.warranty"].sudo()
-        covered = Warranty.search(
-            [("lot_id", "in", lines.lot_id.ids), ("state", "in", ("pending", "active"))]
-        ).lot_id
-        vals_list = [
-            vals
-            for ml in lines
-            if ml.lot_id not in covered
-            for vals in [ml._serial_warranty_vals(self.env["res.partner"], {})]
-            if vals
-        ]
-        Warranty._serial_create(vals_list)
 
-    def _serial_warranty_vals(self, partner, pending):
+    def _serial_warranty_vals_list(self, partner, pending):
+        if not self._serial_from_till():
+            return super()._serial_warranty_vals_list(partner, pending)
+        at_till = self.filtered(lambda ml: ml._serial_pos_order() and not ml.move_id.sale_line_id)
+        vals_list = super(StockMoveLine, self - at_till)._serial_warranty_vals_list(
+            partner, pending
+        )
+        return vals_list + [ml._serial_till_warranty_vals(partner) for ml in at_till]
+
+    def _serial_till_warranty_vals(self, partner):
+        """Values of the standard coverage of this line's unit, sold at the till: the
+        order is the sale, its receipt the proof of purchase."""
+        self.ensure_one()
         order = self._serial_pos_order()
-        if not order or self.move_id.sale_line_id:
-            return super()._serial_warranty_vals(partner, pending)
-        # Sold at the till: the order is the sale, its receipt the proof of purchase.
         term = self.product_id.serial_warranty_term_id
         company = self.company_id
         date_start = company._serial_local_date(self.date)
@@ -88,7 +95,7 @@ class StockMoveLine(models.Model):
             self.product_id,
             date_start,
             lot=self.lot_id,
-            partner=partner or None,
+            partner=partner,
             company=company,
             **extra,
         )
