@@ -10,7 +10,9 @@ from odoo.tools import SQL, split_every
 # keep each statement's parameters in a reasonable amount of memory.
 INSERT_BATCH_SIZE = 1000
 
-# Field types whose empty value is the same in the cache as read from a NULL column.
+# Field types whose conversions depend on the value only (a monetary amount is rounded
+# in its row's currency), and whose empty value is the same in the cache as read from
+# a NULL column.
 PLAIN_TYPES = {
     "boolean",
     "char",
@@ -19,7 +21,6 @@ PLAIN_TYPES = {
     "float",
     "integer",
     "many2one",
-    "monetary",
     "selection",
     "text",
 }
