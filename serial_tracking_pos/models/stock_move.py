@@ -5,7 +5,7 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     def _create_production_lots_for_pos_order(self, lines):
-        held = self.env.context.get("serial_pos_held_line_ids")
+        held = self.env["stock.picking"]._serial_pos_held().get("line_ids")
         if held:
             # Serials refused by the check are never created: the held picking keeps
             # their names for the manager who fixes them.

@@ -7,7 +7,7 @@ class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
     def _serial_lines_leaving(self):
-        if self.env.context.get("serial_pos_held_line_ids"):
+        if self.env["stock.picking"]._serial_pos_held().get("line_ids"):
             # A picking held at synchronisation is not validated: its blocked units
             # are refused when a user validates it, not while the paid order is saved.
             return self.browse()

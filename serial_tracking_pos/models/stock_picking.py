@@ -7,6 +7,8 @@ from odoo import api, models
 
 # Key of ``cr.cache`` for the orders of the units being moved (a stack: innermost last).
 SELLING_KEY = "serial_pos_selling"
+# Key of ``cr.cache`` for what the POS synchronisation holds (see ``_serial_pos_holding``).
+HELD_KEY = "serial_pos_held"
 
 
 class StockPicking(models.Model):
@@ -20,21 +22,10 @@ class StockPicking(models.Model):
         # serials are checked again here. A paid order is never lost for it: the
         # picking is created but left to validate, saying why.
         problems = self._serial_pos_line_problems(lines, picking_type)
-        ctx = {}
-        if problems:
-            ctx.update(
-                serial_pos_held_line_ids=tuple(line.id for line in problems),
-                serial_pos_held=tuple(
-                    {self._serial_pos_held_key(line.product_id, line.qty > 0) for line in problems}
-                ),
-            )
-        with self._serial_pos_selling(lines):
-            pickings = super(
-                StockPicking, self.with_context(**ctx)
-            )._create_picking_from_pos_order_lines(
+        with self._serial_pos_selling(lines), self._serial_pos_holding(problems):
+            pickings = super()._create_picking_from_pos_order_lines(
                 location_dest_id, lines, picking_type, partner=partner
             )
-        pickings = pickings.with_env(self.env)
         for picking in pickings.filtered(lambda p: p.state != "done"):
             selling = picking.location_id.usage == "internal"
             picking_problems = {
@@ -64,6 +55,37 @@ class StockPicking(models.Model):
         finally:
             stack.pop()
 
+    @contextmanager
+    def _serial_pos_holding(self, problems):
+        """Hold, while the block runs, the pickings of the POS lines the check refused
+        (``problems``: see ``_serial_pos_line_problems``): their serials are not
+        created, their blocked units not refused, and the pickings not validated.
+
+        Kept on the cursor, like the orders being sold: a client can put anything in
+        its context, and this switches off the checks of blocked units.
+        """
+        held = {}
+        if problems:
+            held = {
+                "line_ids": frozenset(line.id for line in problems),
+                "keys": frozenset(
+                    self._serial_pos_held_key(line.product_id, line.qty > 0) for line in problems
+                ),
+            }
+        stack = self.env.cr.cache.setdefault(HELD_KEY, [])
+        stack.append(held)
+        try:
+            yield
+        finally:
+            stack.pop()
+
+    @api.model
+    def _serial_pos_held(self):
+        """``{"line_ids": POS line ids, "keys": product/direction keys}`` held by the
+        POS synchronisation running, else empty (see ``_serial_pos_holding``)."""
+        stack = self.env.cr.cache.get(HELD_KEY)
+        return stack[-1] if stack else {}
+
     @api.model
     def _serial_pos_orders_of(self, lines):
         """``{key: pos.order id}`` for the serials of ``lines`` (keys: see
@@ -79,7 +101,7 @@ class StockPicking(models.Model):
         }
 
     def _action_done(self):
-        held = self.env.context.get("serial_pos_held")
+        held = self._serial_pos_held().get("keys")
         if not held:
             return super()._action_done()
         pickings = self.filtered(lambda picking: not picking._serial_pos_is_held(held))

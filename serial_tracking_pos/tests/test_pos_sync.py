@@ -124,6 +124,23 @@ class TestPosSync(PosSerialCase):
         with self.assertRaisesRegex(Exception, "blocked"):
             picking.button_validate()
 
+    def test_context_cannot_switch_off_the_blocked_unit_check(self):
+        # The synchronisation holds refused lines without checking them again; a
+        # client sending the same markers in its context gets no such favour.
+        lot = self.lot_by_name[IMEIS[2]]
+        lot._serial_report_loss("stolen", date.today())
+        picking = self.assertHeld(
+            self._sync(self.session, [(self.phone, [IMEIS[2]])], self.customer), "stolen"
+        )
+        forged = {"serial_pos_held_line_ids": (picking.pos_order_id.lines.id,)}
+        picking = picking.with_user(self.serial_manager).with_context(**forged)
+        with self.assertRaisesRegex(UserError, "blocked"):
+            picking.button_validate()
+        self.assertNotEqual(picking.state, "done")
+        self.assertFalse(lot.serial_owner_id)
+        stock = lot.quant_ids.filtered(lambda quant: quant.quantity > 0)
+        self.assertNotIn("customer", stock.location_id.mapped("usage"))
+
     def test_offline_order_checked_at_sync(self):
         """Sold offline two days ago, the unit was reported stolen since."""
         lot = self.lot_by_name[IMEIS[3]]
