@@ -244,7 +244,8 @@ class StockMoveLine(models.Model):
 
         ``pending`` maps sale lines to their coverages still waiting for a unit; each
         one used is returned under ``placeholder`` (replaced by the new record). The
-        values are prepared once per start date, not once per unit.
+        values are prepared once per start date, not once per unit: the unit is not
+        given to ``serial.warranty._serial_prepare_vals``, its ``lot_id`` is set after.
         """
         if not self:
             return []

@@ -115,7 +115,8 @@ def insert_rows(model, rows):
             rows,
         )
         env.cache.update(records, field, values)
-    # The other plain columns are empty: Odoo gives its columns no database default.
+    # The other plain columns are empty: NULL (or a boolean's DEFAULT false) in the
+    # database, which Odoo reads as the empty value cached here.
     for field in _empty_fields(model, fnames):
         env.cache.update(records, field, [field.convert_to_cache(False, records)] * len(rows))
     # Given precomputed values are final, as in create(): not recomputed, not rewritten.
