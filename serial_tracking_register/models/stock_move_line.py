@@ -94,7 +94,7 @@ class StockMoveLine(models.Model):
                 "customer": "customer_return",
                 "production": "production",
                 "inventory": "recovery"
-                if self.env.context.get("serial_register_recovery")
+                if self.lot_id.id in self.env["stock.lot"]._serial_register_recovered_ids()
                 else "found",
             }.get(src.usage)
             return [("acquisition", event)] if event else []

@@ -36,6 +36,22 @@ class TestRegisterTheft(RegisterCase):
         self.assertEqual(entries[-1].entry_type, "acquisition")
         self.assertTrue(self.Entry.action_verify_integrity())
 
+    def test_unit_found_at_a_count_is_not_booked_as_recovered_on_request(self):
+        # Only the restock of a reported unit is a recovery; a client's context
+        # cannot make a unit found at an inventory count one.
+        lot = self.env["stock.lot"].create({"product_id": self.pistol.id, "name": "F-1"})
+        self.env["stock.quant"].with_user(self.stock_user).with_context(
+            inventory_mode=True, serial_register_recovery=True
+        ).create(
+            {
+                "product_id": self.pistol.id,
+                "location_id": self.stock_location.id,
+                "lot_id": lot.id,
+                "inventory_quantity": 1,
+            }
+        ).action_apply_inventory()
+        self.assertEqual(self._entries(lot).mapped("event"), ["found"])
+
     def test_unit_already_sold_writes_no_line_when_stolen(self):
         lot = self._receive_units(self.rifle, ["T-2"])
         self._sell_units(lot)
