@@ -17,6 +17,23 @@ class TestBulkInsert(SerialTrackingCase):
         cls.product_free.company_id = cls.company
         cls.lots = cls._receive_units(cls.product_free, ["BULK-1", "BULK-2", "BULK-3"])
 
+    def _insert_ownerships(self, extras):
+        """Ownership rows of the customer for the units, with ``extras`` (one dict of
+        more values per unit)."""
+        return insert_rows(
+            self.env["serial.ownership"].sudo(),
+            [
+                {
+                    "lot_id": lot.id,
+                    "partner_id": self.customer.id,
+                    "origin": "registration",
+                    "date_start": fields.Datetime.now(),
+                    **extra,
+                }
+                for lot, extra in zip(self.lots, extras, strict=True)
+            ],
+        )
+
     def test_delivery_rows_are_complete_and_visible_at_once(self):
         self.assertFalse(self.lots.serial_ownership_ids)  # cached empty before the delivery
         picking = self._deliver(self.lots, self.customer_contact)
@@ -60,19 +77,7 @@ class TestBulkInsert(SerialTrackingCase):
         # breaks, braces and commas in a text, or a value missing in one row only, must
         # come back as written.
         notes = ['O\'Brien said "mine" \\ {1,2}', False, "première ligne\nseconde, ligne"]
-        ownerships = insert_rows(
-            self.env["serial.ownership"].sudo(),
-            [
-                {
-                    "lot_id": lot.id,
-                    "partner_id": self.customer.id,
-                    "origin": "registration",
-                    "date_start": fields.Datetime.now(),
-                    "note": note,
-                }
-                for lot, note in zip(self.lots, notes, strict=True)
-            ],
-        )
+        ownerships = self._insert_ownerships([{"note": note} for note in notes])
         ownerships.invalidate_recordset()
         self.assertEqual(ownerships.mapped("note"), notes)
         self.assertEqual(ownerships.lot_id, self.lots)
@@ -81,18 +86,7 @@ class TestBulkInsert(SerialTrackingCase):
         # Thousands of new rows: their values are cached from the rows, not fetched
         # again, while the history cached on their units is refreshed.
         self.assertFalse(self.lots.serial_ownership_ids)
-        ownerships = insert_rows(
-            self.env["serial.ownership"].sudo(),
-            [
-                {
-                    "lot_id": lot.id,
-                    "partner_id": self.customer.id,
-                    "origin": "registration",
-                    "date_start": fields.Datetime.now(),
-                }
-                for lot in self.lots
-            ],
-        )
+        ownerships = self._insert_ownerships([{}] * len(self.lots))
         with self.assertQueryCount(0):
             self.assertEqual(ownerships.lot_id, self.lots)
             self.assertEqual(ownerships.partner_id, self.customer)
