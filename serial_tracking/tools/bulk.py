@@ -10,9 +10,7 @@ from odoo.tools import SQL, split_every
 # keep each statement's parameters in a reasonable amount of memory.
 INSERT_BATCH_SIZE = 1000
 
-# Field types whose conversions depend on the value only (a monetary amount is rounded
-# in its row's currency), and whose empty value is the same in the cache as read from
-# a NULL column.
+# Field types whose empty value is the same in the cache as read from a NULL column.
 PLAIN_TYPES = {
     "boolean",
     "char",
@@ -73,14 +71,7 @@ def insert_rows(model, rows):
         arrays = [
             SQL(
                 "%s::%s[]",
-                _convert_column(
-                    field,
-                    [row.get(field.name) for row in batch],
-                    lambda value, row, field=field: field.convert_to_column_insert(
-                        value, model, row
-                    ),
-                    batch,
-                ),
+                [field.convert_to_column_insert(row.get(field.name), model, row) for row in batch],
                 SQL(field.column_type[1]),
             )
             for field in fields
@@ -108,13 +99,9 @@ def insert_rows(model, rows):
     # The rows hold what was inserted: cache it, as create() does, so that the checks
     # below and the caller do not fetch thousands of new rows back.
     for field in fields:
-        values = _convert_column(
-            field,
-            [row.get(field.name) for row in rows],
-            lambda value, _row, field=field: field.convert_to_cache(value, records),
-            rows,
+        env.cache.update(
+            records, field, [field.convert_to_cache(row.get(field.name), records) for row in rows]
         )
-        env.cache.update(records, field, values)
     # The other plain columns are empty: NULL (or a boolean's DEFAULT false) in the
     # database, which Odoo reads as the empty value cached here.
     for field in _empty_fields(model, fnames):
@@ -139,20 +126,6 @@ def _empty_fields(model, fnames):
         and field.name not in given
         and not (field.compute or field.translate or field.company_dependent)
     ]
-
-
-def _convert_column(field, values, convert, rows):
-    """``[convert(value, row)]`` for a column of ``field`` (one value per row).
-
-    A column repeats the same few values (one customer, one product, one date for a
-    whole delivery). Plain values do not depend on their row: each distinct one is
-    converted once.
-    """
-    if field.type not in PLAIN_TYPES:
-        return [convert(value, row) for value, row in zip(values, rows, strict=True)]
-    keys = list(zip(map(type, values), values, strict=True))  # True and 1 differ
-    converted = {key: convert(key[1], None) for key in dict.fromkeys(keys)}
-    return [converted[key] for key in keys]
 
 
 def _add_related_values(model, rows):
