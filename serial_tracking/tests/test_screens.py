@@ -6,12 +6,12 @@ test sees the words and columns a person sees.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from lxml import etree
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -230,10 +230,13 @@ class TestScreenDates(WarrantyCase):
         end = self.lot.serial_warranty_end
         self.assertIn(end.strftime("%d/%m/%Y"), wizard.warranty_info)
         self.assertNotIn(str(end), wizard.warranty_info)
-        # A transfer dated before the current ownership started is refused, saying when.
-        wizard.date = fields.Date.today() - timedelta(days=10)
-        since = self.lot.serial_ownership_ids.filtered(lambda o: not o.date_end).date_start
-        with self.assertRaisesRegex(UserError, re.escape(since.strftime("%d/%m/%Y"))):
+        # A transfer dated before the current ownership started is refused, saying
+        # when, on the user's calendar: 23:30 UTC is already the next day in Brussels.
+        self.env.user.tz = "Europe/Brussels"
+        current = self.lot.serial_ownership_ids.filtered(lambda o: not o.date_end)
+        current.date_start = datetime(2026, 3, 1, 23, 30)
+        wizard.date = date(2026, 2, 20)
+        with self.assertRaisesRegex(UserError, "since 02/03/2026, after the transfer date"):
             wizard.action_confirm()
 
 

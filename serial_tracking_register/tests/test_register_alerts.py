@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 from freezegun import freeze_time
 
@@ -12,7 +12,11 @@ FORM_3310 = "File ATF Form 3310.4 (multiple handgun sale)"
 
 @tagged("post_install", "-at_install")
 class TestRegisterTheft(RegisterCase):
+    @freeze_time("2026-03-01 23:30:00")
     def test_theft_then_recovery(self):
+        # Reported at 23:30 UTC by a user in Brussels, where it is already the 2nd:
+        # the 48 hours run on the reporting user's calendar.
+        self.stock_user.tz = "Europe/Brussels"
         lot = self._receive_units(self.pistol, ["T-1"])
         wizard = (
             self.env["serial.loss.report.wizard"]
@@ -26,7 +30,7 @@ class TestRegisterTheft(RegisterCase):
         self.assertIn("PD-77", theft.reason)
         activity = lot.activity_ids.filtered(lambda a: "ATF" in a.summary)
         self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.date_deadline, fields.Date.context_today(lot) + timedelta(days=2))
+        self.assertEqual(activity.date_deadline, date(2026, 3, 4))
 
         self.env["serial.loss.clear.wizard"].with_user(self.stock_manager).create(
             {"lot_ids": [(6, 0, lot.ids)], "reason": "Found by the police", "restock": True}
