@@ -6,7 +6,14 @@ from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, create_index, format_date
-from odoo.tools.sql import column_exists, create_column, drop_index, escape_psql, table_exists
+from odoo.tools.sql import (
+    column_exists,
+    create_column,
+    drop_index,
+    escape_psql,
+    make_index_name,
+    table_exists,
+)
 
 from ..hooks import SERIAL_NAME_INDEX
 from ..tools import guard, identifiers
@@ -176,7 +183,7 @@ class StockLot(models.Model):
         compute="_compute_serial_warranty",
         store=True,
         precompute=True,
-        index=True,
+        index="btree_not_null",
         help="First day of the latest uninterrupted warranty cover of the unit.",
     )
     serial_warranty_end = fields.Date(
@@ -184,7 +191,7 @@ class StockLot(models.Model):
         compute="_compute_serial_warranty",
         store=True,
         precompute=True,
-        index=True,
+        index="btree_not_null",
         help="Last day covered (included): end of the latest coverage, followed by the "
         "extensions that continue it.",
     )
@@ -223,6 +230,17 @@ class StockLot(models.Model):
                 create_column(cr, self._table, "serial_warranty_end", "date")
             if table_exists(cr, "serial_warranty"):
                 cr.execute(self._serial_warranty_cover_sql())
+        # Only units with a warranty are indexed by its dates (the filters all compare
+        # them to a date): a unit moved or created without one writes no entry there.
+        # Earlier installations have full indexes; Odoo creates the new ones after.
+        for column in ("serial_warranty_start", "serial_warranty_end"):
+            cr.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname = %s"
+                " AND indexdef NOT LIKE '%%WHERE%%'",
+                [self._table, make_index_name(self._table, column)],
+            )
+            if cr.rowcount:
+                drop_index(cr, make_index_name(self._table, column), self._table)
         # Computed when read since 18.0.1.1.0 (the state changes with the date, the
         # reason is shown in the reader's language): the old columns go.
         for column in ("serial_warranty_state", "serial_block_reason"):
