@@ -380,17 +380,35 @@ class StockLot(models.Model):
         "serial_warranty_ids.date_end",
     )
     def _compute_serial_warranty(self):
+        # This runs for every unit of a delivery: the coverages' dates are read in one
+        # pass, and units ending with the same cover (nearly all of them) are assigned
+        # together.
+        coverages = self.serial_warranty_ids
+        periods = {
+            coverage_id: (start, end)
+            for coverage_id, start, end, void in zip(
+                coverages._ids,
+                coverages.mapped("date_start"),
+                coverages.mapped("date_end"),
+                coverages.mapped("void_date"),
+                strict=True,
+            )
+            if not void
+        }
+        by_cover = defaultdict(list)
         for lot in self:
-            # Plain loops over the coverages: this runs for every unit of a delivery.
             covers = chain_periods(
-                (coverage.date_start, coverage.date_end)
-                for coverage in lot.serial_warranty_ids
-                if not coverage.void_date
+                periods[coverage_id]
+                for coverage_id in lot.serial_warranty_ids._ids
+                if coverage_id in periods
             )
             start, end = covers[-1] if covers else (False, False)
-            lot.serial_warranty_start = start
-            lot.serial_warranty_end = end
-            lot.serial_warranty_gapped = len(covers) > 1
+            by_cover[start, end, len(covers) > 1].append(lot.id)
+        for (start, end, gapped), lot_ids in by_cover.items():
+            lots = self.browse(lot_ids)
+            lots.serial_warranty_start = start
+            lots.serial_warranty_end = end
+            lots.serial_warranty_gapped = gapped
 
     @api.depends(
         "serial_warranty_start",
