@@ -1,1 +1,1 @@
-from . import bulk, guard, identifiers  # noqa: F401
+from . import bulk, cursor_stack, guard, identifiers  # noqa: F401

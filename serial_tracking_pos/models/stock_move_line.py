@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from odoo.addons.serial_tracking.tools import cursor_stack
+
 from .stock_picking import SELLING_KEY
 
 
@@ -27,8 +29,7 @@ class StockMoveLine(models.Model):
     def _serial_pos_orders(self):
         """``{key: pos.order id}`` of the POS lines whose picking is being created and
         validated (see ``stock.picking._serial_pos_selling``), else empty."""
-        stack = self.env.cr.cache.get(SELLING_KEY)
-        return stack[-1] if stack else {}
+        return cursor_stack.current(self.env.cr, SELLING_KEY, {})
 
     @api.model
     def _serial_pos_key(self, product_id, serial, sold):

@@ -5,6 +5,8 @@ from markupsafe import Markup
 
 from odoo import api, models
 
+from odoo.addons.serial_tracking.tools import cursor_stack
+
 # Key of ``cr.cache`` for the orders of the units being moved (a stack: innermost last).
 SELLING_KEY = "serial_pos_selling"
 # Key of ``cr.cache`` for what the POS synchronisation holds (see ``_serial_pos_holding``).
@@ -48,12 +50,8 @@ class StockPicking(models.Model):
         would make new environments for every order, each one slowing down every
         environment created after it in the transaction (Odoo compares them all).
         """
-        stack = self.env.cr.cache.setdefault(SELLING_KEY, [])
-        stack.append(self._serial_pos_orders_of(lines))
-        try:
+        with cursor_stack.pushed(self.env.cr, SELLING_KEY, self._serial_pos_orders_of(lines)):
             yield
-        finally:
-            stack.pop()
 
     @contextmanager
     def _serial_pos_holding(self, problems):
@@ -72,19 +70,14 @@ class StockPicking(models.Model):
                     self._serial_pos_held_key(line.product_id, line.qty > 0) for line in problems
                 ),
             }
-        stack = self.env.cr.cache.setdefault(HELD_KEY, [])
-        stack.append(held)
-        try:
+        with cursor_stack.pushed(self.env.cr, HELD_KEY, held):
             yield
-        finally:
-            stack.pop()
 
     @api.model
     def _serial_pos_held(self):
         """``{"line_ids": POS line ids, "keys": product/direction keys}`` held by the
         POS synchronisation running, else empty (see ``_serial_pos_holding``)."""
-        stack = self.env.cr.cache.get(HELD_KEY)
-        return stack[-1] if stack else {}
+        return cursor_stack.current(self.env.cr, HELD_KEY, {})
 
     @api.model
     def _serial_pos_orders_of(self, lines):

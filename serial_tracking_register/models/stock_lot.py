@@ -5,7 +5,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.serial_tracking.tools import identifiers
+from odoo.addons.serial_tracking.tools import cursor_stack, identifiers
 
 # Key of ``cr.cache`` for the units being restocked after a theft or loss (a stack).
 RECOVERY_KEY = "serial_register_recovery"
@@ -195,18 +195,13 @@ class StockLot(models.Model):
         # The restock of a recovered unit is a new acquisition in the book. Said on the
         # cursor, not in the context: a client could otherwise book any unit found at
         # an inventory count as a recovered one.
-        stack = self.env.cr.cache.setdefault(RECOVERY_KEY, [])
-        stack.append(frozenset(self.ids))
-        try:
+        with cursor_stack.pushed(self.env.cr, RECOVERY_KEY, frozenset(self.ids)):
             return super()._serial_restock_recovered()
-        finally:
-            stack.pop()
 
     @api.model
     def _serial_register_recovered_ids(self):
         """Ids of the units whose restock after a theft or loss is being booked."""
-        stack = self.env.cr.cache.get(RECOVERY_KEY)
-        return stack[-1] if stack else frozenset()
+        return cursor_stack.current(self.env.cr, RECOVERY_KEY, frozenset())
 
     def _register_entry_values_unit(self, kind):
         """Values of the unit itself that each of its register lines keeps."""
