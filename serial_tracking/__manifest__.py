@@ -4,7 +4,7 @@
     "name": "Serial Tracking",
     "summary": "Serialized units from receipt to customer and back: identifier "
     "validation, ownership, theft registry, warranty and recall campaigns",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/serial-tracking/serial_tracking",
     "author": "Serial Tracking Developers",

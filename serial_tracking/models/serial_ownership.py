@@ -27,12 +27,12 @@ class SerialOwnership(models.Model):
         index=True,
         check_company=True,
     )
-    product_id = fields.Many2one(
-        related="lot_id.product_id", store=True, precompute=True, index=True
-    )
-    company_id = fields.Many2one(
-        related="lot_id.company_id", store=True, precompute=True, index=True
-    )
+    # Read through the unit rather than stored: a copy would cost a foreign-key check
+    # and an index entry per row when a delivery opens thousands of periods, and the
+    # unit's product and company are what the period belongs to anyway. Odoo searches,
+    # sorts and groups by them through the join.
+    product_id = fields.Many2one(related="lot_id.product_id")
+    company_id = fields.Many2one(related="lot_id.company_id")
     partner_id = fields.Many2one(
         "res.partner",
         string="Owner",

@@ -34,10 +34,10 @@ def insert_rows(model, rows):
 
     The rows give final values for stored fields with a column: no defaults are
     applied, so every required field must be given. Computed fields are refused,
-    except those declared ``precompute=True``, which are written in the INSERT:
-    related ones are read here from their source records (a given value is ignored,
-    as ``create()`` does); the others must be given by every row, and are trusted,
-    so the caller computes them exactly as the field's compute method would. The
+    except those declared ``precompute=True``, which are written in the INSERT: they
+    must be given by every row, and are trusted, so the caller computes them exactly
+    as the field's compute method would. Models with stored related fields are
+    refused: nothing here reads their source records. The
     other computed fields of the new records, and the fields of other records that
     depend on them, are recomputed as after ``create()``; Python constraints and the
     multi-company consistency check run. Access rights are checked for creation.
@@ -45,7 +45,6 @@ def insert_rows(model, rows):
     if not rows:
         return model.browse()
     model.check_access("create")
-    rows = _add_related_values(model, rows)
     fnames = sorted({fname for row in rows for fname in row})
     fields = [model._fields[fname] for fname in fnames]
     protected = []  # precomputed fields, with the fields their method computes too
@@ -61,6 +60,9 @@ def insert_rows(model, rows):
                 if any(computed.name not in row for row in rows):
                     raise ValueError(f"{model._name}.{computed.name} must be given in every row")
             protected.extend(computed_together)
+    related = [f.name for f in model._fields.values() if f.related and f.store and f.column_type]
+    if related:
+        raise ValueError(f"{model._name} has stored related fields: {', '.join(related)}")
     env = model.env
     now = env.cr.now()
     columns = [*fnames, "create_uid", "create_date", "write_uid", "write_date"]
@@ -126,37 +128,6 @@ def _empty_fields(model, fnames):
         and field.name not in given
         and not (field.compute or field.translate or field.company_dependent)
     ]
-
-
-def _add_related_values(model, rows):
-    """Copies of ``rows`` with the precomputed related fields read from their sources."""
-    related = [
-        field
-        for field in model._fields.values()
-        if field.related and field.precompute and field.store and field.column_type
-    ]
-    if not related:
-        return rows
-    rows = [dict(row) for row in rows]
-    for field in related:
-        first, *path = field.related.split(".")
-        source_field = model._fields[first]
-        if source_field.type != "many2one":
-            raise ValueError(f"{model._name}.{field.name} cannot be read before insertion")
-        source_ids = list({row[first] for row in rows if row.get(first)})
-        sources = model.env[source_field.comodel_name].browse(source_ids)
-        if field.compute_sudo:
-            sources = sources.sudo()
-        # Once per source, not once per row.
-        values = {}
-        for source in [*sources, sources.browse()]:  # the empty source too
-            value = source
-            for name in path:
-                value = value[name]
-            values[source.id] = field.convert_to_write(value, model)
-        for row in rows:
-            row[field.name] = values[row.get(first) or False]
-    return rows
 
 
 def check_company(records, fnames, rows):
