@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from .stock_quant import UnblockedQuants
+
 
 class StockMove(models.Model):
     _inherit = "stock.move"
@@ -52,6 +54,9 @@ class StockMove(models.Model):
         ctx = {}
         if self._serial_excludes_blocked():
             ctx["serial_exclude_blocked"] = True
+            quants_cache = self.env.context.get("quants_cache")
+            if quants_cache is not None and not isinstance(quants_cache, UnblockedQuants):
+                ctx["quants_cache"] = UnblockedQuants(quants_cache)
         if self.serial_lot_ids:
             if lot_id and lot_id not in self.serial_lot_ids:
                 return 0

@@ -2,6 +2,29 @@ from odoo import models
 from odoo.osv import expression
 
 
+class UnblockedQuants:
+    """Core's cache of quants by ``(product, location, lot, package, owner)`` ids, as
+    a reservation that skips blocked units reads it.
+
+    Chained moves reserve from this cache (``quants_cache`` in the context), not
+    through ``_get_gather_domain``: the quants of blocked units are left out when a
+    key is read. Quants created meanwhile are written to the cache itself.
+    """
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def __getitem__(self, key):
+        quants = self.cache[key]
+        blocked = quants.lot_id.sudo().filtered("serial_blocked")
+        if blocked:
+            quants = quants.filtered(lambda quant: quant.lot_id not in blocked)
+        return quants
+
+    def __setitem__(self, key, quants):
+        self.cache[key] = quants
+
+
 class StockQuant(models.Model):
     _inherit = "stock.quant"
 
@@ -9,14 +32,14 @@ class StockQuant(models.Model):
         self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False
     ):
         domain = super()._get_gather_domain(
-            product_id,
-            location_id,
-            lot_id=lot_id,
-            package_id=package_id,
-            owner_id=owner_id,
-            strict=strict,
+            product_id, location_id, lot_id, package_id, owner_id, strict
         )
-        restrict = not lot_id and self.env.context.get("serial_restrict_lot_ids")
+        context = self.env.context
+        if "serial_restrict_lot_ids" not in context and "serial_exclude_blocked" not in context:
+            # Not a reservation the addon restricts (see stock.move): every quant update
+            # of a transfer comes here, thousands of times for a large one.
+            return domain
+        restrict = not lot_id and context.get("serial_restrict_lot_ids")
         if restrict:
             # A move delivering units captured on a sales order reserves only those.
             domain = expression.AND([domain, [("lot_id", "in", list(restrict))]])
@@ -40,41 +63,3 @@ class StockQuant(models.Model):
         """Whether gathering quants of ``product`` leaves blocked units out (the
         reservation of a move to a customer, see ``stock.move._serial_excludes_blocked``)."""
         return bool(self.env.context.get("serial_exclude_blocked")) and product.tracking != "none"
-
-    def _gather(
-        self,
-        product_id,
-        location_id,
-        lot_id=None,
-        package_id=None,
-        owner_id=None,
-        strict=False,
-        qty=0,
-    ):
-        quants = super()._gather(
-            product_id,
-            location_id,
-            lot_id=lot_id,
-            package_id=package_id,
-            owner_id=owner_id,
-            strict=strict,
-            qty=qty,
-        )
-        if (
-            quants
-            and strict
-            and self.env.context.get("quants_cache") is not None
-            and self._serial_gather_skips_blocked(product_id)
-        ):
-            # Core took these quants from its cache, not through the domain above.
-            # With a unit given, its quants are that unit's (or have none): one flag
-            # says it.
-            if lot_id:
-                if lot_id.serial_blocked:
-                    quants = quants.filtered(lambda q: q.lot_id != lot_id)
-            else:
-                blocked = quants.lot_id.filtered("serial_blocked")
-                if blocked:
-                    blocked_ids = set(blocked.ids)
-                    quants = quants.filtered(lambda q: q.lot_id.id not in blocked_ids)
-        return quants

@@ -215,6 +215,27 @@ class TestRecallFlow(RecallCase):
         other.action_assign()
         self.assertNotIn(self.w["W5"], other.move_ids.move_line_ids.lot_id)
 
+    def test_chained_delivery_does_not_reserve_a_blocked_unit_again(self):
+        # The shipping step of a two-step delivery reserves what the picking step
+        # brought to the output, from core's cache of quants rather than by a search.
+        self.warehouse.delivery_steps = "pick_ship"
+        output = self.warehouse.wh_output_stock_loc_id
+        units = self.w["W5"] | self.w["W6"]
+        pick = self._create_picking(
+            self.warehouse.pick_type_id, self.widget, 2, self.customer_2, location_dest=output
+        )
+        ship = self._create_picking(self.picking_type_out, self.widget, 2, self.customer_2, output)
+        ship.move_ids.move_orig_ids = pick.move_ids
+        self._validate_picking(pick, units)
+        self.assertEqual(ship.move_ids.move_line_ids.lot_id, units)
+        recall = self._create_recall(lot_ids=[(6, 0, self.w["W5"].ids)])
+        recall.action_compute_scope()
+        recall.action_open()
+        self.assertEqual(ship.move_ids.move_line_ids.lot_id, self.w["W6"])
+        ship.action_assign()
+        self.assertEqual(ship.move_ids.move_line_ids.lot_id, self.w["W6"])
+        self.assertEqual(ship.state, "assigned", "the free unit can still leave")
+
     def test_reserving_a_named_blocked_unit_reserves_nothing(self):
         # Chained steps and hand-picked units name the unit to reserve: a blocked one
         # is refused as when Odoo chooses the units itself.
