@@ -1212,7 +1212,19 @@ class StockLot(models.Model):
         for state, lot_ids in by_state.items():
             lots = self.browse(lot_ids).filtered(lambda lot, s=state: lot.serial_state != s)
             if lots:
-                lots.sudo().write({"serial_state": state})
+                lots.sudo()._serial_write_untracked({"serial_state": state})
+
+    def _serial_write_untracked(self, vals):
+        """Write ``vals``, which hold no tracked field, without preparing tracking.
+
+        mail.thread reads every tracked field of every record written, in case the
+        write changes one, and compares them again at commit: for the state and owner
+        of thousands of units a delivery moves, that is work for nothing.
+        """
+        tracked = self._track_get_fields()
+        if tracked & set(vals):
+            raise ValueError(f"Tracked fields written untracked: {sorted(tracked & set(vals))}")
+        return self.with_context(mail_notrack=True).write(vals)
 
     def _serial_last_done_lines(self):
         """``[(lot_id, move_line_id, dest_usage, dest_is_scrap)]``: the latest done move
@@ -1332,7 +1344,9 @@ class StockLot(models.Model):
             self, self.env._("The unit changed hands (%(origin)s).", origin=origin_label)
         )
         for owner_id, lot_ids in owner_groups.items():
-            self.browse(lot_ids).sudo().write({"serial_owner_id": owner_id or False})
+            self.browse(lot_ids).sudo()._serial_write_untracked(
+                {"serial_owner_id": owner_id or False}
+            )
         if bodies:
             self._message_log_batch(bodies)
         self._serial_warranty_on_ownership_change(partner_by_lot, origin, pickings_by_lot)

@@ -271,13 +271,19 @@ class StockMoveLine(models.Model):
             fixed_start = min(invoices.mapped("invoice_date"))
             extra["invoice_id"] = invoices.sorted("invoice_date")[0].id
         templates = {}  # start date: the values shared by the units starting that day
+        local_dates = {}  # delivery datetime: its date in the company's time zone
         vals_list = []
         for index, ml in enumerate(self):
             placeholder = waiting[index] if index < len(waiting) else None
             if placeholder:
                 date_start = placeholder.date_start
+            elif fixed_start:
+                date_start = fixed_start
             else:
-                date_start = fixed_start or company._serial_local_date(ml.date)
+                # The lines of one validation share their date: convert it once.
+                if ml.date not in local_dates:
+                    local_dates[ml.date] = company._serial_local_date(ml.date)
+                date_start = local_dates[ml.date]
             if date_start not in templates:
                 templates[date_start] = Warranty._serial_prepare_vals(
                     term, product, date_start, partner=partner, company=company, **extra
