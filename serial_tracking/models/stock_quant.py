@@ -8,7 +8,9 @@ class UnblockedQuants:
 
     Chained moves reserve from this cache (``quants_cache`` in the context), not
     through ``_get_gather_domain``: the quants of blocked units are left out when a
-    key is read. Quants created meanwhile are written to the cache itself.
+    key is read. Core only writes to the cache to add a quant it created
+    (``cache[key] |= quant``), and the cache is shared with the other moves of the
+    assignment: a write adds to what the key holds, blocked quants included.
     """
 
     def __init__(self, cache):
@@ -22,7 +24,7 @@ class UnblockedQuants:
         return quants
 
     def __setitem__(self, key, quants):
-        self.cache[key] = quants
+        self.cache[key] = self.cache[key] | quants
 
 
 class StockQuant(models.Model):

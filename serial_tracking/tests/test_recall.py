@@ -236,6 +236,31 @@ class TestRecallFlow(RecallCase):
         self.assertEqual(ship.move_ids.move_line_ids.lot_id, self.w["W6"])
         self.assertEqual(ship.state, "assigned", "the free unit can still leave")
 
+    def test_filtered_quant_cache_keeps_blocked_units_for_other_moves(self):
+        # Core's cache of quants is shared by all the moves one assignment handles. A
+        # quant created while a delivery reads the cache through the blocked-unit
+        # filter is added to its key (core's ``cache[key] |= quant``): the quants the
+        # filter hid must stay there for the other moves, which may take them.
+        from ..models.stock_quant import UnblockedQuants
+
+        unit = self.w["W5"]
+        recall = self._create_recall(lot_ids=[(6, 0, unit.ids)])
+        recall.action_compute_scope()
+        recall.action_open()
+        Quant = self.env["stock.quant"].sudo()
+        stock = self.warehouse.lot_stock_id
+        cache = Quant._get_quants_by_products_locations(self.widget, stock)
+        key = (self.widget.id, stock.id, unit.id, False, False)
+        held = cache[key]
+        self.assertTrue(held)
+        filtered = UnblockedQuants(cache)
+        self.assertFalse(filtered[key], "a delivery does not see the blocked unit")
+        added = Quant.with_context(quants_cache=filtered).create(
+            {"product_id": self.widget.id, "location_id": stock.id, "lot_id": unit.id}
+        )
+        self.assertEqual(cache[key], held | added)
+        self.assertFalse(filtered[key])
+
     def test_reserving_a_named_blocked_unit_reserves_nothing(self):
         # Chained steps and hand-picked units name the unit to reserve: a blocked one
         # is refused as when Odoo chooses the units itself.
